@@ -1,0 +1,243 @@
+"""Turn a User-Agent string into a :class:`Client`: family, version, engine, bot.
+
+This is the only module that parses User-Agent strings. The rules that matter
+for the gate (is this Internet Explorer, or something built on its Trident
+engine? is this a bot?) are small, linear regular expressions of our own; the
+``user-agents`` package (and the uap-core data behind it) is the parser of
+record for browser family names and versions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import user_agents
+
+__all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "IE_FAMILIES",
+    "Client",
+    "cap",
+    "detect",
+    "log_once",
+    "may_be_internet_explorer",
+]
+
+logger = logging.getLogger("uagate")
+
+#: How many characters of a User-Agent are read. The longest real Trident
+#: strings in our corpus are 263 (IE) and 287 (Trident shells) characters; the
+#: longest real bot strings that carry ``MSIE`` name themselves as late as
+#: character 487. 512 keeps all of them whole and bounds the regex work on a
+#: hostile 1 MB header to that of a normal one.
+DEFAULT_MAX_LENGTH = 512
+
+#: Family names under which Internet Explorer itself is reported.
+IE_FAMILIES = frozenset({"IE", "IE Mobile", "IE Large Screen"})
+
+# Families the parser gives to strings it cannot name ("Chrome Frame" is IE with
+# a plugin that only some sites opt into).
+_UNNAMED_FAMILIES = frozenset({"Other", "Chrome Frame"})
+
+# The pre-check: every string that can be Internet Explorer or Trident carries
+# one of these (lower-case) tokens. A string without them is settled with no
+# regex work at all.
+_IE_MARKERS = ("msie", "trident", "iemobile", "internet explorer", "browser/ie")
+
+_TRIDENT = re.compile(r"Trident/(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+_MSIE = re.compile(r"MSIE ?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+_IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+_IEMOBILE = re.compile(r"(?:IEMobile|Browser/IE)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+_POCKET_IE = re.compile(r"Pocket Internet Explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?", re.IGNORECASE)
+_MAC = re.compile(r"Mac_P|Mac_68|Macintosh", re.IGNORECASE)
+_WINDOWS_PHONE = re.compile(
+    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|XBLWP7|ZuneWP7|IEMobile", re.IGNORECASE
+)
+
+# Browsers that are not Trident but write an ``MSIE`` token into their string
+# to get past old browser sniffing. Only consulted when there is no
+# ``Trident/`` token, which none of them sends.
+_FAKES_MSIE = re.compile(
+    r"\bOpera(?![a-z])|Presto|Gecko/\d|Firefox|Konqueror|KHTML|AppleWebKit|Netscape|NetFront"
+    r"|Blazer|PalmSource|PalmOS|OmniWeb|\bEscape \d|EudoraWeb|Mosaic|OpenTV|InettvBrowser"
+    r"|POLARIS|UPLUSTVBROWSER|Obigo|iCab|\bLynx[/ ]|\bLinks \(|\bw3m/|Dillo|UP\.Browser"
+    r"|Openwave|ELinks|AvantGo|hiptop|Teleca|Novarra|\bBOLT/|Dolfin|Minimo|Fennec",
+    re.IGNORECASE,
+)
+
+# Crawlers, link checkers, monitors, preview fetchers and HTTP libraries. The
+# uap-core "Spider" device class both misses many of these and flags real IE
+# users (toolbar tokens such as ``TeomaBar`` or ``Yahoo-1.0``), so bots are
+# recognised here by their own tokens, with word edges where a token is short.
+_BOT = re.compile(
+    r"bot\b|bot[-/_;.+!]|robot\b|crawl|spider|slurp|archiver|indexer|scraper|fetcher"
+    r"|bingpreview|linkcheck|sitecheck|websitepulse|\bprobe\b|\bmatch by\b|pingdom|uptime"
+    r"|statuscake|site24x7|gomezagent|catchpoint|appinsights|\bPTST/|headless|phantomjs"
+    r"|lighthouse|\bcurl/|wget|python|\bjava/|libwww-perl|commons-httpclient|apache-httpclient"
+    r"|okhttp|go-http|axios|node-fetch|facebookexternalhit|whatsapp|embedly|mediapartners"
+    r"|feedfetcher|nutch|heritrix|yacy|ia_archiver|teoma(?!bar)|\bscooter\b|zyborg|daumoa"
+    r"|\bdaum \d|sogou|yahoo\w*seeker|siteimprove|powermapper|sucuri|newsnow|yunjiankong"
+    r"|AppEngine-Google|\+\s?https?://",
+    re.IGNORECASE,
+)
+
+_ENGINES = (
+    (re.compile(r"\bEdge/\d"), "EdgeHTML"),
+    (re.compile(r"Chrome/|Chromium/|CriOS/|\bEdg(?:A|iOS)?/"), "Blink"),
+    (re.compile(r"Presto/|\bOpera[ /]\d"), "Presto"),
+    (re.compile(r"AppleWebKit/"), "WebKit"),
+    (re.compile(r"Gecko/\d|Firefox/"), "Gecko"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """What a User-Agent string says about the client that sent it.
+
+    ``family`` is the browser family (``"IE"``, ``"IE Mobile"``, ``"Chrome"``,
+    ``"Maxthon"``, ..., ``"Other"`` when unknown); ``version`` its version as
+    integers (empty when unknown); ``engine`` the rendering engine
+    (``"Trident"``, ``"Tasman"`` for IE for Mac, ``"EdgeHTML"``, ``"Blink"``,
+    ``"WebKit"``, ``"Gecko"``, ``"Presto"``, or ``""`` when unknown) and
+    ``engine_version`` the version that engine reports (``Trident/7.0`` is
+    ``(7, 0)``). ``is_bot`` is true for crawlers, checkers, monitors and HTTP
+    libraries. ``user_agent`` is the string as read, after the length cap.
+    """
+
+    user_agent: str
+    family: str = "Other"
+    version: tuple[int, ...] = ()
+    engine: str = ""
+    engine_version: tuple[int, ...] = ()
+    is_bot: bool = False
+
+    @property
+    def is_internet_explorer(self) -> bool:
+        """True for Internet Explorer itself, in any of its forms."""
+        return self.family in IE_FAMILIES and self.is_trident
+
+    @property
+    def is_trident(self) -> bool:
+        """True when the client renders with Internet Explorer's engines."""
+        return self.engine in ("Trident", "Tasman")
+
+
+def cap(user_agent: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """Return the part of ``user_agent`` that is read: stripped, at most ``max_length`` chars."""
+    return user_agent[:max_length].strip()
+
+
+def may_be_internet_explorer(user_agent: str) -> bool:
+    """Cheap pre-check: False means the string cannot be IE or Trident.
+
+    A plain substring search on the lower-cased string, no regular expression.
+    """
+    lowered = user_agent.lower()
+    return (
+        "msie" in lowered
+        or "trident" in lowered
+        or "iemobile" in lowered
+        or "internet explorer" in lowered
+        or "browser/ie" in lowered
+    )
+
+
+def _version(match: re.Match[str] | None) -> tuple[int, ...]:
+    if match is None:
+        return ()
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def _numeric(parts: tuple[object, ...]) -> tuple[int, ...]:
+    """Leading numeric parts of a parser version: ``(10, "b1")`` gives ``(10,)``."""
+    numbers: list[int] = []
+    for part in parts:
+        if not isinstance(part, int):
+            break
+        numbers.append(part)
+    return tuple(numbers)
+
+
+def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
+    """Family and version from the parser of record; None when it fails."""
+    try:
+        browser = user_agents.parse(user_agent).browser
+    except (TypeError, ValueError) as exc:
+        log_once(exc, "parsing a User-Agent")
+        return None
+    return str(browser.family), _numeric(browser.version)
+
+
+_logged_causes: set[str] = set()
+
+
+def log_once(exc: Exception, doing: str) -> None:
+    """Log a failure once per distinct cause (at most 100 causes); the request still passes."""
+    cause = f"{type(exc).__name__}: {str(exc)[:80]}"
+    if cause in _logged_causes or len(_logged_causes) >= 100:
+        return
+    _logged_causes.add(cause)
+    logger.warning("uagate: %s failed (%s); the request passes", doing, cause)
+
+
+def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
+    """Engine and engine version if the string is rendered by IE's engines, else None."""
+    trident = _TRIDENT.search(user_agent)
+    if trident is not None:
+        return "Trident", _version(trident)
+    msie = _MSIE.search(user_agent)
+    if msie is not None:
+        if _FAKES_MSIE.search(user_agent):
+            return None
+        return ("Tasman" if _MAC.search(user_agent) else "Trident"), ()
+    if _IEMOBILE.search(user_agent) or _POCKET_IE.search(user_agent):
+        return "Trident", ()
+    return None
+
+
+def _ie_version(user_agent: str) -> tuple[int, ...]:
+    """The version Internet Explorer reports: MSIE N, IE11's rv:11, or IEMobile/Pocket IE."""
+    msie = _MSIE.search(user_agent)
+    if msie is not None:
+        return _version(msie)
+    for pattern in (_IE11_RV, _IEMOBILE, _POCKET_IE):
+        found = pattern.search(user_agent)
+        if found is not None and found.group(1) is not None:
+            return _version(found)
+    return ()
+
+
+def _engine(user_agent: str) -> str:
+    for pattern, name in _ENGINES:
+        if pattern.search(user_agent):
+            return name
+    return ""
+
+
+def detect(user_agent: str) -> Client | None:
+    """Describe the client behind a (capped) User-Agent string.
+
+    Returns None when the string cannot be parsed: the parser's error is
+    logged once per cause, and the caller lets the request pass.
+    """
+    browser = _browser(user_agent)
+    if browser is None:
+        return None
+    family, version = browser
+    is_bot = _BOT.search(user_agent) is not None
+    ie = _internet_explorer(user_agent) if may_be_internet_explorer(user_agent) else None
+    if ie is None:
+        if family in IE_FAMILIES:
+            # A browser that only pretends to be IE (OmniWeb, TV browsers, ...).
+            family, version = "Other", ()
+        return Client(user_agent, family, version, _engine(user_agent), (), is_bot)
+    engine, engine_version = ie
+    # The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
+    # family; anything it cannot name but that has IE's tokens is IE itself.
+    if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
+        if family not in IE_FAMILIES:
+            family = "IE Mobile" if _WINDOWS_PHONE.search(user_agent) else "IE"
+        version = _ie_version(user_agent)
+    return Client(user_agent, family, version, engine, engine_version, is_bot)

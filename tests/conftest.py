@@ -1,0 +1,68 @@
+"""Shared helpers: small ASGI apps and a direct ASGI driver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from starlette.types import Message, Receive, Scope, Send
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("UAGATE_CORPUS", ROOT.parent / "shared" / "corpus" / "ua_dev.tsv"))
+
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def corpus_path() -> Path:
+    """The labelled corpus; a missing file fails under CI=true and skips elsewhere."""
+    if CORPUS.is_file():
+        return CORPUS
+    message = f"the User-Agent corpus is missing at {CORPUS} (set UAGATE_CORPUS to its path)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+async def app_that_must_not_run(scope: Scope, receive: Receive, send: Send) -> None:
+    """An inner app that fails the test if a gated request ever reaches it."""
+    raise AssertionError(f"the wrapped app was called for {scope['type']} {scope.get('path')}")
+
+
+def http_scope(headers: list[tuple[bytes, bytes]], method: str = "GET", path: str = "/") -> Scope:
+    """A minimal, valid ASGI HTTP scope."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+async def run_asgi(app: ASGIApp, scope: Scope) -> list[Message]:
+    """Drive ``app`` with one request that has no body; return every message it sent."""
+    sent: list[Message] = []
+    request_done = False
+
+    async def receive() -> Message:
+        nonlocal request_done
+        if not request_done:
+            request_done = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent

@@ -1,0 +1,98 @@
+"""Bad input fails open: huge, unparseable or odd User-Agents pass or decide normally."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from starlette.testclient import TestClient
+
+from uagate import Client, Policy, Reason, UAGateMiddleware, Verdict, check
+from uagate.detect import DEFAULT_MAX_LENGTH, cap
+from uagate.testing import CHROME, IE6, IE11
+
+from .conftest import http_scope, run_asgi
+from .test_middleware import hello_asgi
+
+# A version number of more than 4,300 digits makes the parser's int() raise ValueError.
+HUGE_VERSION_IE = "Mozilla/4.0 (compatible; MSIE " + "9" * 5000 + ".0; Windows NT 5.1)"
+
+
+def test_cap_is_chosen_above_the_longest_real_trident_string() -> None:
+    """The cap (512) keeps whole the longest IE (263) and Trident app (287) strings seen."""
+    assert DEFAULT_MAX_LENGTH == 512
+    assert cap("x" * 100_000) == "x" * DEFAULT_MAX_LENGTH
+
+
+@pytest.mark.parametrize("size", [10_000, 1_000_000])
+def test_huge_header_decides_on_its_first_512_characters(size: int) -> None:
+    """IE 11 padded to 10 KB or 1 MB is still gated; Chrome padded the same still passes."""
+    assert check(IE11 + ";" * size).gated
+    assert not check(CHROME + " MSIE" * (size // 5)).gated
+    assert check(IE11 + ";" * size).client.user_agent == cap(IE11 + ";" * size)
+
+
+def test_parser_error_passes_and_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    """The parser's ValueError on a 5,000-digit version passes the request, logged once."""
+    app = UAGateMiddleware(hello_asgi, max_user_agent_length=65536)
+    scope = http_scope([(b"user-agent", HUGE_VERSION_IE.encode())])
+    with caplog.at_level(logging.WARNING, logger="uagate"):
+        first = asyncio.run(run_asgi(app, scope))
+        second = asyncio.run(run_asgi(app, scope))
+    assert first[0]["status"] == second[0]["status"] == 200
+    records = [r for r in caplog.records if r.name == "uagate" and "ValueError" in r.getMessage()]
+    assert len(records) == 1
+    assert records[0].exc_info is None
+
+
+def test_parser_error_gives_an_unparseable_verdict() -> None:
+    """check() reports the parser failure as reason 'unparseable', not gated."""
+    from uagate.decision import Decider
+
+    verdict = Decider(max_length=65536, precheck=False)(HUGE_VERSION_IE)
+    assert verdict == Verdict(False, Reason.UNPARSEABLE, Client(HUGE_VERSION_IE))
+
+
+class BrokenPolicy(Policy):
+    """A policy whose decision raises, standing in for any bug in detection."""
+
+    def decide(self, client: Client) -> Verdict:
+        raise RuntimeError("policy bug")
+
+
+def test_an_exception_while_deciding_passes_the_request(caplog: pytest.LogCaptureFixture) -> None:
+    """Fail open: an error while deciding is logged and the app answers, never a 500."""
+    client = TestClient(UAGateMiddleware(hello_asgi, policy=BrokenPolicy()))
+    with caplog.at_level(logging.WARNING, logger="uagate"):
+        response = client.get("/", headers={"User-Agent": IE6})
+    assert response.status_code == 200
+    assert response.content == b"plain"
+    assert any("policy bug" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("value", [None, "", "-", "null", "NULL", "none", "undefined", "   "])
+def test_missing_and_placeholder_user_agents_pass(value: str | None) -> None:
+    """No User-Agent, an empty one or a placeholder passes with reason 'no-user-agent'."""
+    verdict = check(value)
+    assert not verdict.gated
+    assert verdict.reason is Reason.NO_USER_AGENT
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "MSIE",
+        "Trident/",
+        "MSIE MSIE MSIE",
+        "(" * 5000,
+        ";" * 5000,
+        "Mozilla/4.0 (compatible; MSIE 6.0;" + " ;" * 3000,
+        "\x00\x01\x02 MSIE \xff",
+        "Trident/99999999999999999999",
+    ],
+)
+def test_garbage_never_raises(value: str) -> None:
+    """Garbage and crafted strings give a verdict, never an exception."""
+    verdict = check(value)
+    assert isinstance(verdict.gated, bool)
