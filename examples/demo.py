@@ -30,9 +30,9 @@ async def home(request: Request) -> HTMLResponse:
 Internet Explorer gets a "We don't support Internet Explorer" page instead, and this app
 is never called for it.</p>
 <p>See the gate by sending Internet Explorer 11's User-Agent:</p>
-<pre>{html.escape(curl_ie)}</pre>
+<pre>{html.escape(curl_ie, quote=False)}</pre>
 <p>and compare with your own client:</p>
-<pre>{html.escape(curl_chrome)}</pre>
+<pre>{html.escape(curl_chrome, quote=False)}</pre>
 <p>In Chrome or Edge, DevTools &gt; Network conditions &gt; User agent lets you pick
 "Internet Explorer 11" and reload.</p>
 </body></html>

@@ -20,8 +20,8 @@ if [ ! -x .venv/bin/python ]; then
     fi
 fi
 
-stamp=".venv/.uagate-installed"
-want="$(cat pyproject.toml; echo "extras=${UAGATE_EXTRAS}")"
+stamp=".venv/.uagate-installed-${UAGATE_EXTRAS}"
+want="$(cat pyproject.toml)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "Installing uagate[${UAGATE_EXTRAS}] into .venv ..." >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -52,8 +52,8 @@ _IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _IEMOBILE = re.compile(r"(?:IEMobile|Browser/IE)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _POCKET_IE = re.compile(r"Pocket Internet Explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?", re.IGNORECASE)
 _MAC = re.compile(r"Mac_P|Mac_68|Macintosh", re.IGNORECASE)
-_WINDOWS_PHONE = re.compile(
-    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|XBLWP7|ZuneWP7|IEMobile", re.IGNORECASE
+_MOBILE = re.compile(
+    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|IEMobile|Pocket Internet Explorer", re.IGNORECASE
 )
 
 # Browsers that are not Trident but write an ``MSIE`` token into their string
@@ -198,11 +198,9 @@ def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 def _ie_version(user_agent: str) -> tuple[int, ...]:
-    """The version Internet Explorer reports: MSIE N, IE11's rv:11, or IEMobile/Pocket IE."""
-    msie = _MSIE.search(user_agent)
-    if msie is not None:
-        return _version(msie)
-    for pattern in (_IE11_RV, _IEMOBILE, _POCKET_IE):
+    """The version IE reports: IEMobile N (whose MSIE token is the desktop base), MSIE N,
+    IE 11's rv:11, or Pocket IE's own."""
+    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE):
         found = pattern.search(user_agent)
         if found is not None and found.group(1) is not None:
             return _version(found)
@@ -237,7 +235,7 @@ def detect(user_agent: str) -> Client | None:
     # The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
     # family; anything it cannot name but that has IE's tokens is IE itself.
     if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
-        if family not in IE_FAMILIES:
-            family = "IE Mobile" if _WINDOWS_PHONE.search(user_agent) else "IE"
+        if family != "IE Large Screen":
+            family = "IE Mobile" if _MOBILE.search(user_agent) else "IE"
         version = _ie_version(user_agent)
     return Client(user_agent, family, version, engine, engine_version, is_bot)
