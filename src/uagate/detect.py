@@ -198,8 +198,10 @@ def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 def _ie_version(user_agent: str) -> tuple[int, ...]:
-    """The version IE reports: IEMobile N (whose MSIE token is the desktop base), MSIE N,
-    IE 11's rv:11, or Pocket IE's own."""
+    """The version IE reports: IEMobile N, MSIE N, IE 11's rv:11, or Pocket IE's own.
+
+    IEMobile comes first: IE Mobile's MSIE token names the desktop IE it is based on.
+    """
     for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE):
         found = pattern.search(user_agent)
         if found is not None and found.group(1) is not None:
