@@ -41,19 +41,18 @@ IE_FAMILIES = frozenset({"IE", "IE Mobile", "IE Large Screen"})
 # a plugin that only some sites opt into).
 _UNNAMED_FAMILIES = frozenset({"Other", "Chrome Frame"})
 
-# The pre-check: every string that can be Internet Explorer or Trident carries
-# one of these (lower-case) tokens. A string without them is settled with no
-# regex work at all.
-_IE_MARKERS = ("msie", "trident", "iemobile", "internet explorer", "browser/ie")
-
 _TRIDENT = re.compile(r"Trident/(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _MSIE = re.compile(r"MSIE ?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _IEMOBILE = re.compile(r"(?:IEMobile|Browser/IE)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
 _POCKET_IE = re.compile(r"Pocket Internet Explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?", re.IGNORECASE)
+_MSPIE = re.compile(r"\bMSPIE ?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+# IE 1-2 and Pocket IE name themselves in full ("Microsoft Internet Explorer/4.40.308").
+_IE_PRODUCT = re.compile(r"Internet Explorer|\bMSPIE ?\d", re.IGNORECASE)
 _MAC = re.compile(r"Mac_P|Mac_68|Macintosh", re.IGNORECASE)
 _MOBILE = re.compile(
-    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|IEMobile|Pocket Internet Explorer", re.IGNORECASE
+    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|IEMobile|Pocket Internet Explorer|MSPIE",
+    re.IGNORECASE,
 )
 
 # Browsers that are not Trident but write an ``MSIE`` token into their string
@@ -132,7 +131,8 @@ def cap(user_agent: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
 def may_be_internet_explorer(user_agent: str) -> bool:
     """Cheap pre-check: False means the string cannot be IE or Trident.
 
-    A plain substring search on the lower-cased string, no regular expression.
+    A plain substring search on the lower-cased string, no regular expression:
+    every form of IE carries one of these tokens.
     """
     lowered = user_agent.lower()
     return (
@@ -141,6 +141,7 @@ def may_be_internet_explorer(user_agent: str) -> bool:
         or "iemobile" in lowered
         or "internet explorer" in lowered
         or "browser/ie" in lowered
+        or "mspie" in lowered
     )
 
 
@@ -192,7 +193,7 @@ def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
         if _FAKES_MSIE.search(user_agent):
             return None
         return ("Tasman" if _MAC.search(user_agent) else "Trident"), ()
-    if _IEMOBILE.search(user_agent) or _POCKET_IE.search(user_agent):
+    if _IEMOBILE.search(user_agent) or _IE_PRODUCT.search(user_agent):
         return "Trident", ()
     return None
 
@@ -202,7 +203,7 @@ def _ie_version(user_agent: str) -> tuple[int, ...]:
 
     IEMobile comes first: IE Mobile's MSIE token names the desktop IE it is based on.
     """
-    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE):
+    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE, _MSPIE):
         found = pattern.search(user_agent)
         if found is not None and found.group(1) is not None:
             return _version(found)
