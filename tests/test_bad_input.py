@@ -19,18 +19,28 @@ from .test_middleware import hello_asgi
 HUGE_VERSION_IE = "Mozilla/4.0 (compatible; MSIE " + "9" * 5000 + ".0; Windows NT 5.1)"
 
 
-def test_cap_is_chosen_above_the_longest_real_trident_string() -> None:
-    """The cap (512) keeps whole the longest IE (263) and Trident app (287) strings seen."""
+def test_cap_keeps_the_first_512_characters_after_leading_space() -> None:
+    """The cap keeps the first 512 characters, counted after leading whitespace."""
     assert DEFAULT_MAX_LENGTH == 512
-    assert cap("x" * 100_000) == "x" * DEFAULT_MAX_LENGTH
+    assert cap("  " + "x" * 100_000) == "x" * 512
+    assert cap(" " * 600 + IE11) == IE11
 
 
 @pytest.mark.parametrize("size", [10_000, 1_000_000])
 def test_huge_header_decides_on_its_first_512_characters(size: int) -> None:
     """IE 11 padded to 10 KB or 1 MB is still gated; Chrome padded the same still passes."""
-    assert check(IE11 + ";" * size).gated
+    padded = IE11 + ";" * size
+    verdict = check(padded)
+    assert verdict.gated
+    assert verdict.client.user_agent == padded[:512]
     assert not check(CHROME + " MSIE" * (size // 5)).gated
-    assert check(IE11 + ";" * size).client.user_agent == cap(IE11 + ";" * size)
+
+
+def test_leading_whitespace_does_not_hide_ie_behind_the_cap() -> None:
+    """600 spaces before IE 11's string neither use up the cap nor make it pass."""
+    app = UAGateMiddleware(hello_asgi)
+    scope = http_scope([(b"user-agent", b" " * 600 + IE11.encode())])
+    assert asyncio.run(run_asgi(app, scope))[0]["status"] == 406
 
 
 def test_parser_error_passes_and_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:

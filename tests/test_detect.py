@@ -715,9 +715,10 @@ ROWS = [
 # (User-Agent, family, version, engine, engine version)
 VERSIONS = [
     pytest.param(IE11_WIN7, "IE", (11, 0), "Trident", (7, 0), id="ie11"),
-    pytest.param(IE11_COMPAT_VIEW, "IE", (7, 0), "Trident", (7, 0), id="ie11-compat-view"),
-    pytest.param(IE8_COMPAT_VIEW, "IE", (7, 0), "Trident", (4, 0), id="ie8-compat-view"),
-    pytest.param(ENTERPRISE_MODE_TRIDENT7, "IE", (8, 0), "Trident", (7, 0), id="enterprise-mode"),
+    # Compatibility view and Enterprise Mode report an older MSIE; Trident/N is IE N+4.
+    pytest.param(IE11_COMPAT_VIEW, "IE", (11, 0), "Trident", (7, 0), id="ie11-compat-view"),
+    pytest.param(IE8_COMPAT_VIEW, "IE", (8, 0), "Trident", (4, 0), id="ie8-compat-view"),
+    pytest.param(ENTERPRISE_MODE_TRIDENT7, "IE", (11, 0), "Trident", (7, 0), id="enterprise-mode"),
     pytest.param(WP81_UPDATE, "IE Mobile", (11, 0), "Trident", (7, 0), id="ie-mobile-11"),
     pytest.param(IE_MAC, "IE", (5, 23), "Tasman", (), id="ie-mac"),
     pytest.param(MSIE_NO_SPACE, "IE", (8, 0), "Trident", (), id="msie8.0-without-space"),
@@ -786,3 +787,63 @@ def test_policy_can_gate_bots_that_present_as_ie(
     """With gate_bots=True a bot presenting as IE is gated as IE while Googlebot still passes."""
     verdict = check(user_agent, policy=Policy(gate_bots=True))
     assert (verdict.gated, verdict.reason) == (gated, reason)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "compatibility_mode"),
+    [
+        pytest.param(IE11_COMPAT_VIEW, True, id="ie11-compat-view"),
+        pytest.param(IE8_COMPAT_VIEW, True, id="ie8-compat-view"),
+        pytest.param(ENTERPRISE_MODE_TRIDENT7, True, id="enterprise-mode"),
+        pytest.param(IE11_WIN7, False, id="ie11"),
+        pytest.param(WP81_UPDATE, False, id="ie-mobile-11"),
+        pytest.param(IE_MAC, False, id="ie-mac"),
+        pytest.param(MSIE_NO_SPACE, False, id="msie8.0-without-space"),
+    ],
+)
+def test_compatibility_mode_is_flagged(user_agent: str, compatibility_mode: bool) -> None:
+    """IE that reports an older MSIE than its Trident engine is in compatibility mode."""
+    assert check(user_agent).client.compatibility_mode is compatibility_mode
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "gated", "reason", "is_bot"),
+    [
+        pytest.param(
+            "Mozilla/4.0 (compatible; MSIE 5.0; Series80/2.0 Nokia9500/4.51 Profile/MIDP-2.0"
+            " Configuration/CLDC-1.1)",
+            False,
+            OK,
+            False,
+            id="nokia-series80-fakes-msie",
+        ),
+        pytest.param(
+            "Mozilla/4.0 (compatible; MSIE 6.0; MS Web Services Client Protocol 4.0.30319.42000)",
+            False,
+            BOT,
+            True,
+            id="dotnet-soap-client",
+        ),
+        pytest.param(
+            "Windows-RSS-Platform/2.0 (MSIE 9.0; Windows NT 6.1)",
+            False,
+            BOT,
+            True,
+            id="ie-feed-platform",
+        ),
+        pytest.param(
+            "Mozilla/5.0 (Linux; Android 9; CUBOT_X19) AppleWebKit/537.36 (KHTML, like Gecko)"
+            " Chrome/120.0.0.0 Mobile Safari/537.36",
+            False,
+            OK,
+            False,
+            id="cubot-phone-is-no-bot",
+        ),
+    ],
+)
+def test_clients_that_look_like_ie_or_bots(
+    user_agent: str, gated: bool, reason: Reason, is_bot: bool
+) -> None:
+    """Phones that fake MSIE pass; HTTP clients with MSIE are bots; a Cubot phone is not a bot."""
+    verdict = check(user_agent)
+    assert (verdict.gated, verdict.reason, verdict.client.is_bot) == (gated, reason, is_bot)

@@ -132,6 +132,14 @@ def test_css_uses_only_what_ie6_understands(page: tuple[bytes, PageParser]) -> N
     assert not any(ch in sel for sel in selectors for ch in ">+~[")
 
 
+def test_ie6_gets_a_fixed_width_where_it_ignores_max_width(page: tuple[bytes, PageParser]) -> None:
+    """IE 6 ignores max-width, so a conditional comment gives it a fixed width instead."""
+    body, parsed = page
+    assert "max-width: 36em" in parsed.style
+    assert b"<!--[if lte IE 6]>" in body
+    assert re.search(rb"<!--\[if lte IE 6\]><style[^>]*>\.box \{ width: 36em; \}</style>", body)
+
+
 def _rules(css: str) -> dict[str, dict[str, str]]:
     rules: dict[str, dict[str, str]] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):

@@ -1,8 +1,8 @@
 """From a User-Agent header value to a :class:`~uagate.policy.Verdict`.
 
 Joins :mod:`uagate.detect` and :mod:`uagate.policy` in one call, used by the
-middleware, the public :func:`check` and the command line alike, so that all
-three decide the same way.
+middleware and by the public :func:`check` alike, so that both decide the same
+way.
 """
 
 from __future__ import annotations

@@ -62,7 +62,8 @@ _FAKES_MSIE = re.compile(
     r"\bOpera(?![a-z])|Presto|Gecko/\d|Firefox|Konqueror|KHTML|AppleWebKit|Netscape|NetFront"
     r"|Blazer|PalmSource|PalmOS|OmniWeb|\bEscape \d|EudoraWeb|Mosaic|OpenTV|InettvBrowser"
     r"|POLARIS|UPLUSTVBROWSER|Obigo|iCab|\bLynx[/ ]|\bLinks \(|\bw3m/|Dillo|UP\.Browser"
-    r"|Openwave|ELinks|AvantGo|hiptop|Teleca|Novarra|\bBOLT/|Dolfin|Minimo|Fennec",
+    r"|Openwave|ELinks|AvantGo|hiptop|Teleca|Novarra|\bBOLT/|Dolfin|Minimo|Fennec"
+    r"|\bSeries ?[468]0\b",
     re.IGNORECASE,
 )
 
@@ -71,14 +72,19 @@ _FAKES_MSIE = re.compile(
 # users (toolbar tokens such as ``TeomaBar`` or ``Yahoo-1.0``), so bots are
 # recognised here by their own tokens, with word edges where a token is short.
 _BOT = re.compile(
-    r"bot\b|bot[-/_;.+!]|robot\b|crawl|spider|slurp|archiver|indexer|scraper|fetcher"
-    r"|bingpreview|linkcheck|sitecheck|websitepulse|\bprobe\b|\bmatch by\b|pingdom|uptime"
-    r"|statuscake|site24x7|gomezagent|catchpoint|appinsights|\bPTST/|headless|phantomjs"
-    r"|lighthouse|\bcurl/|wget|python|\bjava/|libwww-perl|commons-httpclient|apache-httpclient"
-    r"|okhttp|go-http|axios|node-fetch|facebookexternalhit|whatsapp|embedly|mediapartners"
-    r"|feedfetcher|nutch|heritrix|yacy|ia_archiver|teoma(?!bar)|\bscooter\b|zyborg|daumoa"
-    r"|\bdaum \d|sogou|yahoo\w*seeker|siteimprove|powermapper|sucuri|newsnow|yunjiankong"
-    r"|AppEngine-Google|\+\s?https?://",
+    r"(?<!cu)bot\b|(?<!cu)bot[-/_;.+!]|robot\b|crawl|spider|slurp|archiver|indexer|scraper"
+    r"|fetcher|scanner|bingpreview|linkcheck|sitecheck|websitepulse|\bprobe\b|\bmatch by\b"
+    r"|pingdom|pinger|pingping|uptime|updown\.io|statuscake|site24x7|gomezagent|catchpoint"
+    r"|appinsights|datadog|newrelic|monitoring\b|yottaamonitor|rocketmonitor|network monitor"
+    r"|netcraft|\bscout\b|\bPTST/|headless|phantomjs|lighthouse|\bw3c[-_]|google web preview"
+    r"|google-site-verification|google-inspectiontool|partner_monit|\bcurl/|wget|python"
+    r"|\bjava/|libwww-perl|commons-httpclient|apache-httpclient|okhttp|go-http|axios"
+    r"|node-fetch|\bnode\b|guzzle|\bhttpie|facebookexternalhit|whatsapp|embedly|mediapartners"
+    r"|feedfetcher|feedspot|inoreader|simplepie|hootsuite|sitemap|nutch|heritrix"
+    r"|yacy|ia_archiver|teoma(?!bar)|\bscooter\b|zyborg|daumoa|\bdaum \d|yahoo\w*seeker"
+    r"|siteimprove|powermapper|sucuri|newsnow|yunjiankong|AppEngine-Google|paypal ipn"
+    r"|web services client protocol|windows-rss-platform|sentry/|github-camo|webhook"
+    r"|\+\s?https?://",
     re.IGNORECASE,
 )
 
@@ -101,8 +107,11 @@ class Client:
     (``"Trident"``, ``"Tasman"`` for IE for Mac, ``"EdgeHTML"``, ``"Blink"``,
     ``"WebKit"``, ``"Gecko"``, ``"Presto"``, or ``""`` when unknown) and
     ``engine_version`` the version that engine reports (``Trident/7.0`` is
-    ``(7, 0)``). ``is_bot`` is true for crawlers, checkers, monitors and HTTP
-    libraries. ``user_agent`` is the string as read, after the length cap.
+    ``(7, 0)``). For IE, ``version`` is the real one, from the engine where
+    the string reports an older one, and ``compatibility_mode`` is true when it
+    does (compatibility view, Enterprise Mode). ``is_bot`` is true for
+    crawlers, checkers, monitors and HTTP libraries. ``user_agent`` is the
+    string as read, after the length cap.
     """
 
     user_agent: str
@@ -111,6 +120,7 @@ class Client:
     engine: str = ""
     engine_version: tuple[int, ...] = ()
     is_bot: bool = False
+    compatibility_mode: bool = False
 
     @property
     def is_internet_explorer(self) -> bool:
@@ -125,7 +135,7 @@ class Client:
 
 def cap(user_agent: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """Return the part of ``user_agent`` that is read: stripped, at most ``max_length`` chars."""
-    return user_agent[:max_length].strip()
+    return user_agent.lstrip()[:max_length].rstrip()
 
 
 def may_be_internet_explorer(user_agent: str) -> bool:
@@ -172,15 +182,27 @@ def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 _logged_causes: set[str] = set()
+_DIGITS = re.compile(r"\d+")
 
 
-def log_once(exc: Exception, doing: str) -> None:
-    """Log a failure once per distinct cause (at most 100 causes); the request still passes."""
-    cause = f"{type(exc).__name__}: {str(exc)[:80]}"
+def log_once(exc: Exception, doing: str, *, traceback: bool = False) -> None:
+    """Log a failure once per distinct cause; the request still passes.
+
+    The cause is the exception's type and message with numbers left out, so a
+    parser error on a 5,000-digit version and one on 5,001 digits are one cause.
+    At most 100 causes are remembered, so hostile input cannot grow the set.
+    ``traceback`` adds the stack, for failures that are bugs rather than input.
+    """
+    cause = f"{type(exc).__name__}: {_DIGITS.sub('N', str(exc))[:120]}"
     if cause in _logged_causes or len(_logged_causes) >= 100:
         return
     _logged_causes.add(cause)
-    logger.warning("uagate: %s failed (%s); the request passes", doing, cause)
+    logger.warning(
+        "uagate: %s failed (%s); the request passes",
+        doing,
+        cause,
+        exc_info=exc if traceback else None,
+    )
 
 
 def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
@@ -198,16 +220,26 @@ def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
     return None
 
 
-def _ie_version(user_agent: str) -> tuple[int, ...]:
-    """The version IE reports: IEMobile N, MSIE N, IE 11's rv:11, or Pocket IE's own.
+def _ie_version(user_agent: str, engine_version: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+    """IE's real version, and whether it runs in a compatibility mode.
 
-    IEMobile comes first: IE Mobile's MSIE token names the desktop IE it is based on.
+    The version comes from MSIE N, IE 11's rv:11, IEMobile N (which on Windows
+    CE is a build number, so it comes after MSIE), or Pocket IE's own token. In
+    compatibility view and Enterprise Mode, desktop IE reports an older MSIE
+    version than its engine: ``Trident/N`` is IE N+4 (IE 8 to 11), and that wins.
     """
-    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE, _MSPIE):
+    for pattern in (_MSIE, _IE11_RV, _IEMOBILE, _POCKET_IE, _MSPIE):
         found = pattern.search(user_agent)
         if found is not None and found.group(1) is not None:
-            return _version(found)
-    return ()
+            reported = _version(found)
+            break
+    else:
+        return (), False
+    if pattern is _MSIE and engine_version and engine_version[0] >= 4:
+        real = min(engine_version[0] + 4, 11)
+        if reported[0] < real:
+            return (real, 0), True
+    return reported, False
 
 
 def _engine(user_agent: str) -> str:
@@ -240,5 +272,8 @@ def detect(user_agent: str) -> Client | None:
     if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
         if family != "IE Large Screen":
             family = "IE Mobile" if _MOBILE.search(user_agent) else "IE"
-        version = _ie_version(user_agent)
+        version, compatibility_mode = _ie_version(user_agent, engine_version)
+        return Client(
+            user_agent, family, version, engine, engine_version, is_bot, compatibility_mode
+        )
     return Client(user_agent, family, version, engine, engine_version, is_bot)

@@ -71,6 +71,9 @@ class UAGateMiddleware:
             "max_user_agent_length", max_user_agent_length, 16, 65536
         )
         self._decide = Decider(policy, max_length=max_user_agent_length)
+        # Built now, so that a broken template fails at startup, not on IE's first visit.
+        self._gate_get = gate_response("GET", status_code)
+        self._gate_head = gate_response("HEAD", status_code)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
@@ -78,23 +81,28 @@ class UAGateMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            gated = self._decide(_user_agent(scope)).gated
+            gated = self._decide(_user_agent(scope, self.max_user_agent_length)).gated
         except Exception as exc:  # fail open: a bug in detection never breaks the site
-            log_once(exc, "deciding for a request")
+            log_once(exc, "deciding for a request", traceback=True)
             gated = False
         if gated:
-            await gate_response(scope["method"], self.status_code)(scope, receive, send)
+            response = self._gate_head if scope["method"] == "HEAD" else self._gate_get
+            await response(scope, receive, send)
         elif self.vary_user_agent:
             await self.app(scope, receive, _vary_user_agent(send))
         else:
             await self.app(scope, receive, send)
 
 
-def _user_agent(scope: Scope) -> str | None:
-    """The first User-Agent header, as Starlette's ``request.headers`` gives it to the app."""
+def _user_agent(scope: Scope, max_length: int) -> str | None:
+    """The first User-Agent header (as ``request.headers`` gives it to the app), capped.
+
+    Cut as bytes before decoding, so a 1 MB header costs what a short one does;
+    latin-1 maps one byte to one character, so this is the same cut as on text.
+    """
     for name, value in scope["headers"]:
         if name.lower() == b"user-agent":
-            return str(value.decode("latin-1"))
+            return str(value.lstrip()[:max_length].decode("latin-1"))
     return None
 
 
@@ -122,5 +130,6 @@ def _merge_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]
         headers.append((b"vary", b"User-Agent"))
     else:
         name, value = headers[first]
-        headers[first] = (name, value + b", User-Agent" if value.strip() else b"User-Agent")
+        kept = value.rstrip(b", \t")
+        headers[first] = (name, kept + b", User-Agent" if kept.strip() else b"User-Agent")
     return headers

@@ -49,8 +49,9 @@ class Policy:
     with the Trident engine (Outlook, Maxthon 1-2, Avant, Sleipnir, ...).
     Default ``True``: they show the same broken pages IE does.
 
-    ``gate_bots``: also gate bots that present themselves as IE. Default
-    ``False``: crawlers, link checkers, monitors and preview fetchers pass.
+    ``gate_bots``: also gate bots that present themselves as IE (or any
+    Trident client), with reason ``internet-explorer``. Default ``False``:
+    crawlers, link checkers, monitors and preview fetchers pass.
     """
 
     gate_trident_apps: bool = True
@@ -70,7 +71,8 @@ class Policy:
         """Return the verdict for ``client``."""
         if client.is_bot and not self.gate_bots:
             return Verdict(False, Reason.BOT, client)
-        if client.is_internet_explorer:
+        # A bot only gets here with gate_bots; one that presents as IE counts as IE.
+        if client.is_internet_explorer or (client.is_bot and client.is_trident):
             return Verdict(True, Reason.INTERNET_EXPLORER, client)
         if client.is_trident:
             if self.gate_trident_apps:
