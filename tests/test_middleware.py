@@ -45,7 +45,7 @@ def test_ie11_gets_the_gate_page_with_its_headers() -> None:
     assert response.status_code == 406
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["vary"] == "User-Agent"
+    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
     assert int(response.headers["content-length"]) == len(response.content)
     assert HEADING in response.text
     assert MESSAGE in response.text

@@ -7,7 +7,7 @@ import inspect
 import re
 
 from uagate import UAGateMiddleware
-from uagate.page import gate_response
+from uagate.page import render_page
 
 from .conftest import ROOT
 
@@ -33,6 +33,6 @@ def test_every_option_has_its_own_section() -> None:
 
 def test_page_size_quoted_is_the_real_one() -> None:
     """The page size the README quotes is the size of the page served."""
-    size = len(gate_response("GET", 406).body)
+    size = len(render_page().encode("utf-8"))
     assert f"It is {size:,} bytes" in README
     assert f"content-length: {size}" in README

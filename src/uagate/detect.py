@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import user_agents
 
 __all__ = [
+    "CHROMIUM_BRANDS",
     "DEFAULT_MAX_LENGTH",
     "IE_FAMILIES",
     "Client",
+    "ClientHints",
     "cap",
     "detect",
     "log_once",
@@ -131,6 +133,84 @@ class Client:
     def is_trident(self) -> bool:
         """True when the client renders with Internet Explorer's engines."""
         return self.engine in ("Trident", "Tasman")
+
+
+#: Brands in ``Sec-CH-UA`` that only Chromium-based browsers send, with the family
+#: each stands for (the first one named here wins: Edge also names Chrome).
+_HINT_FAMILIES = (
+    ("Microsoft Edge", "Edge"),
+    ("Opera", "Opera"),
+    ("Opera GX", "Opera"),
+    ("Samsung Internet", "Samsung Internet"),
+    ("YaBrowser", "Yandex Browser"),
+    ("Yandex", "Yandex Browser"),
+    ("Brave", "Brave"),
+    ("Vivaldi", "Vivaldi"),
+    ("Google Chrome", "Chrome"),
+    ("HeadlessChrome", "HeadlessChrome"),
+    ("Android WebView", "Chrome Mobile WebView"),
+    ("Chromium", "Chromium"),
+)
+CHROMIUM_BRANDS = frozenset(brand for brand, _ in _HINT_FAMILIES)
+
+# One member of a Sec-CH-UA list: "Brand";v="124" (RFC 8941 strings, v parameter only).
+_BRAND = re.compile(
+    r'[ \t]*"((?:[^"\\]|\\["\\]){1,64})"[ \t]*;[ \t]*v[ \t]*=[ \t]*"([0-9.]{1,32})"[ \t]*(,|$)'
+)
+_MAX_HINT_LENGTH = 1024
+_MAX_BRANDS = 16
+
+
+def _brand_list(value: str | None) -> dict[str, tuple[int, ...]] | None:
+    """Brands and versions of a ``Sec-CH-UA`` style header; None when absent or malformed."""
+    if not value or len(value) > _MAX_HINT_LENGTH:
+        return None
+    brands: dict[str, tuple[int, ...]] = {}
+    position = 0
+    while position < len(value):
+        match = _BRAND.match(value, position)
+        if match is None or len(brands) >= _MAX_BRANDS:
+            return None
+        position = match.end()
+        if match.group(3) == "," and position == len(value):
+            return None  # a trailing comma
+        brand = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
+        parts = match.group(2).split(".")
+        if not all(part.isdigit() for part in parts):
+            return None
+        brands[brand] = tuple(int(part) for part in parts)
+    return brands
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHints:
+    """The browser brands a client names in ``Sec-CH-UA``, with their versions.
+
+    Versions come from ``Sec-CH-UA-Full-Version-List`` where it is sent and
+    well formed, else from ``Sec-CH-UA`` (major version only).
+    """
+
+    brands: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def parse(
+        cls, sec_ch_ua: str | None, full_version_list: str | None = None
+    ) -> ClientHints | None:
+        """Read the hint headers; None when ``Sec-CH-UA`` is missing or malformed."""
+        brands = _brand_list(sec_ch_ua)
+        if brands is None:
+            return None
+        full = _brand_list(full_version_list) or {}
+        return cls(tuple((brand, full.get(brand, version)) for brand, version in brands.items()))
+
+    @property
+    def chromium(self) -> tuple[str, tuple[int, ...]] | None:
+        """Family and version when a Chromium brand is named, else None."""
+        named = dict(self.brands)
+        for brand, family in _HINT_FAMILIES:
+            if brand in named:
+                return family, named[brand]
+        return None
 
 
 def cap(user_agent: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
@@ -249,12 +329,18 @@ def _engine(user_agent: str) -> str:
     return ""
 
 
-def detect(user_agent: str) -> Client | None:
-    """Describe the client behind a (capped) User-Agent string.
+def detect(user_agent: str, hints: ClientHints | None = None) -> Client | None:
+    """Describe the client behind a (capped) User-Agent string and its client hints.
 
-    Returns None when the string cannot be parsed: the parser's error is
-    logged once per cause, and the caller lets the request pass.
+    Hints that name a Chromium brand win: such a client is never IE, and its
+    family and version are the hinted ones. Returns None when the string cannot
+    be parsed: the parser's error is logged once per cause, and the caller lets
+    the request pass.
     """
+    chromium = hints.chromium if hints is not None else None
+    if chromium is not None:
+        family, version = chromium
+        return Client(user_agent, family, version, "Blink", (), _BOT.search(user_agent) is not None)
     browser = _browser(user_agent)
     if browser is None:
         return None

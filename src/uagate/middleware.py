@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable, Collection, Sequence
+
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from uagate.bypass import ContinueFlow
 from uagate.decision import Decider
 from uagate.detect import DEFAULT_MAX_LENGTH, log_once
-from uagate.page import DEFAULT_STATUS_CODE, gate_response
-from uagate.policy import DEFAULT_POLICY, Policy
+from uagate.exclusions import Exclusions, RequestPredicate
+from uagate.page import DEFAULT_STATUS_CODE, Page, PageCallable
+from uagate.policy import DEFAULT_POLICY, Policy, Verdict
 
-__all__ = ["UAGateMiddleware"]
+__all__ = ["UAGateMiddleware", "VerdictHook"]
+
+logger = logging.getLogger("uagate")
+
+#: ``on_verdict``: called with the request and its verdict; may be async.
+VerdictHook = Callable[[Request, Verdict], Awaitable[None] | None]
+
+_THIRTY_DAYS = 30 * 24 * 60 * 60
+_WEBSOCKET_DENIAL = "websocket.http.response"
 
 
 def _require_bool(name: str, value: object) -> bool:
@@ -31,15 +48,8 @@ def _require_int(name: str, value: object, low: int, high: int) -> int:
 class UAGateMiddleware:
     """Answer Internet Explorer with the "We don't support Internet Explorer" page.
 
-    Every other client reaches ``app`` untouched. Options (keyword-only):
-
-    - ``policy``: the :class:`~uagate.Policy` that says who is gated.
-    - ``status_code``: the gate page's status, 200 or 400-599 (default 406).
-    - ``vary_user_agent``: add ``User-Agent`` to the ``Vary`` header of passed
-      responses, for shared caches that must keep IE and other browsers apart
-      (default ``False``).
-    - ``max_user_agent_length``: how many characters of the User-Agent are read
-      (default 512).
+    Every other client reaches ``app`` untouched. All options are keyword-only
+    and checked here; the README documents each with its type and default.
     """
 
     def __init__(
@@ -48,6 +58,17 @@ class UAGateMiddleware:
         *,
         policy: Policy = DEFAULT_POLICY,
         status_code: int = DEFAULT_STATUS_CODE,
+        page: str | os.PathLike[str] | PageCallable | None = None,
+        default_language: str = "en",
+        exclude_paths: Sequence[str | re.Pattern[str]] = (),
+        methods: Collection[str] | None = None,
+        exclude: RequestPredicate | None = None,
+        gate_websockets: bool = False,
+        allow_continue: bool = False,
+        continue_path: str = "/_uagate/continue",
+        continue_max_age: int = _THIRTY_DAYS,
+        report_only: bool = False,
+        on_verdict: VerdictHook | None = None,
         vary_user_agent: bool = False,
         max_user_agent_length: int = DEFAULT_MAX_LENGTH,
     ) -> None:
@@ -63,47 +84,167 @@ class UAGateMiddleware:
                 "UAGateMiddleware option status_code must be 200 or 400-599 (a status "
                 f"that carries a page), not {status_code}"
             )
+        if on_verdict is not None and not callable(on_verdict):
+            raise TypeError(
+                f"UAGateMiddleware option on_verdict must be callable, not {on_verdict!r}"
+            )
         self.app = app
         self.policy = policy
-        self.status_code = status_code
+        self.report_only = _require_bool("report_only", report_only)
+        self.gate_websockets = _require_bool("gate_websockets", gate_websockets)
         self.vary_user_agent = _require_bool("vary_user_agent", vary_user_agent)
         self.max_user_agent_length = _require_int(
             "max_user_agent_length", max_user_agent_length, 16, 65536
         )
+        self.on_verdict = on_verdict
         self._decide = Decider(policy, max_length=max_user_agent_length)
-        # Built now, so that a broken template fails at startup, not on IE's first visit.
-        self._gate_get = gate_response("GET", status_code)
-        self._gate_head = gate_response("HEAD", status_code)
+        self._exclusions = Exclusions(exclude_paths, methods, exclude)
+        self._continue: ContinueFlow | None = None
+        if _require_bool("allow_continue", allow_continue):
+            if not isinstance(continue_path, str) or not re.fullmatch(r"/[\w./-]*", continue_path):
+                raise ValueError(
+                    "UAGateMiddleware option continue_path must be a path such as "
+                    f"'/_uagate/continue', not {continue_path!r}"
+                )
+            max_age = _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
+            self._continue = ContinueFlow(continue_path, max_age)
+        self._page = Page(
+            page,
+            status_code=status_code,
+            default_language=default_language,
+            vary_cookie=allow_continue,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            gated = self._decide(_user_agent(scope, self.max_user_agent_length)).gated
-        except Exception as exc:  # fail open: a bug in detection never breaks the site
-            log_once(exc, "deciding for a request", traceback=True)
-            gated = False
-        if gated:
-            response = self._gate_head if scope["method"] == "HEAD" else self._gate_get
-            await response(scope, receive, send)
-        elif self.vary_user_agent:
-            await self.app(scope, receive, _vary_user_agent(send))
+        kind = scope["type"]
+        if kind == "http" or (kind == "websocket" and self.gate_websockets):
+            await self._gate(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
+    async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
+        flow = self._continue
+        is_http = scope["type"] == "http"
+        if (
+            flow is not None
+            and is_http
+            and scope["path"] == flow.path
+            and scope["method"] in ("GET", "HEAD")
+        ):
+            await flow.respond(Request(scope))(scope, receive, send)
+            return
+        if self._exclusions and self._skip(scope):
+            await self.app(scope, receive, send)
+            return
+        user_agent, sec_ch_ua, full_list, cookie = _read_headers(
+            scope, self.max_user_agent_length, flow is not None
+        )
+        if flow is not None and flow.has_cookie(cookie):
+            await self.app(scope, receive, send)
+            return
+        try:
+            verdict = self._decide(user_agent, sec_ch_ua, full_list)
+        except Exception as exc:  # fail open: a bug in detection never breaks the site
+            log_once(exc, "deciding for a request", traceback=True)
+            await self.app(scope, receive, send)
+            return
+        if verdict.gated or self.on_verdict is not None:
+            request = Request(scope)
+            if verdict.gated:
+                _log_gated(request, verdict, self.report_only)
+            if self.on_verdict is not None:
+                await self._call_hook(self.on_verdict, request, verdict)
+            if verdict.gated and not self.report_only:
+                await self._refuse(request, verdict, scope, receive, send)
+                return
+        scope.setdefault("state", {})["uagate"] = verdict
+        if self.vary_user_agent and is_http:
+            send = _vary_user_agent(send)
+        await self.app(scope, receive, send)
 
-def _user_agent(scope: Scope, max_length: int) -> str | None:
-    """The first User-Agent header (as ``request.headers`` gives it to the app), capped.
+    def _skip(self, scope: Scope) -> bool:
+        if scope["type"] != "http":
+            scope = {**scope, "method": "GET"}  # a websocket handshake is a GET
+        try:
+            return self._exclusions.skip(scope)
+        except Exception as exc:  # fail open: an exclusion that raises lets the request through
+            log_once(exc, "the exclude predicate", traceback=True)
+            return True
 
-    Cut as bytes before decoding, so a 1 MB header costs what a short one does;
-    latin-1 maps one byte to one character, so this is the same cut as on text.
+    @staticmethod
+    async def _call_hook(hook: VerdictHook, request: Request, verdict: Verdict) -> None:
+        try:
+            result = hook(request, verdict)
+            if inspect.isawaitable(result):
+                await result
+        except Exception as exc:  # a metrics hook never breaks a request
+            log_once(exc, "the on_verdict hook", traceback=True)
+
+    async def _refuse(
+        self, request: Request, verdict: Verdict, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Send the gate page; a websocket gets 403 where the server can send it, else 1008."""
+        if scope["type"] == "http":
+            link = self._continue.link(request) if self._continue is not None else ""
+            page = await self._page.respond(request, verdict, link)
+            await page(scope, receive, send)
+        elif _WEBSOCKET_DENIAL in scope.get("extensions", {}):
+            response = self._page.answer(request, verdict, "")
+            response.status_code = 403
+            await response(scope, receive, send)
+        elif (await receive())["type"] == "websocket.connect":
+            await send({"type": "websocket.close", "code": 1008, "reason": "unsupported browser"})
+
+
+def _read_headers(
+    scope: Scope, max_length: int, want_cookie: bool
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """User-Agent (capped), Sec-CH-UA, its full version list and Cookie, in one pass.
+
+    The first of duplicate headers counts, as in ``request.headers``. The
+    User-Agent is cut as bytes before decoding, so a 1 MB header costs what a
+    short one does (latin-1 maps one byte to one character).
     """
+    user_agent = sec_ch_ua = full_list = None
+    cookies: list[bytes] = []
     for name, value in scope["headers"]:
-        if name.lower() == b"user-agent":
-            return str(value.lstrip()[:max_length].decode("latin-1"))
-    return None
+        name = name.lower()
+        if name == b"user-agent":
+            if user_agent is None:
+                user_agent = value.lstrip()[:max_length].decode("latin-1")
+        elif name == b"sec-ch-ua":
+            if sec_ch_ua is None:
+                sec_ch_ua = value[:1025].decode("latin-1")
+        elif name == b"sec-ch-ua-full-version-list":
+            if full_list is None:
+                full_list = value[:1025].decode("latin-1")
+        elif want_cookie and name == b"cookie":
+            cookies.append(value)
+    cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
+    return user_agent, sec_ch_ua, full_list, cookie
+
+
+def _log_gated(request: Request, verdict: Verdict, report_only: bool) -> None:
+    """One INFO record per gated (or, in report-only mode, would-be gated) request."""
+    client = verdict.client
+    version = ".".join(map(str, client.version)) or "?"
+    logger.info(
+        "uagate: %s %s %s (%s) %s %s",
+        "would gate" if report_only else "gated",
+        client.family,
+        version,
+        verdict.reason.value,
+        request.method if request.scope["type"] == "http" else "WEBSOCKET",
+        request.url.path,
+        extra={
+            "uagate_family": client.family,
+            "uagate_version": version,
+            "uagate_reason": verdict.reason.value,
+            "uagate_path": request.url.path,
+            "uagate_report_only": report_only,
+        },
+    )
 
 
 def _vary_user_agent(send: Send) -> Send:

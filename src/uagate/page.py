@@ -1,70 +1,351 @@
-"""The gate response: the "We don't support Internet Explorer" page and its headers."""
+"""The gate response: the page in the client's language, or problem+json, and its headers."""
 
 from __future__ import annotations
 
 import html
+import inspect
+import json
+import logging
+import os
 import string
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
 
+from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["DEFAULT_STATUS_CODE", "HEADING", "MESSAGE", "gate_response", "render_page"]
+from uagate.detect import log_once
+from uagate.policy import Reason, Verdict
+
+__all__ = [
+    "BROWSERS",
+    "DEFAULT_STATUS_CODE",
+    "HEADING",
+    "LANGUAGES",
+    "MESSAGE",
+    "PLACEHOLDERS",
+    "PROBLEM_TYPE",
+    "Page",
+    "PageCallable",
+    "negotiate_language",
+    "render_page",
+]
+
+logger = logging.getLogger("uagate")
 
 #: The status of the gate page. 406 Not Acceptable: the server will not serve
 #: this client. Old IE shows a body over 512 bytes as it is, for any status.
 DEFAULT_STATUS_CODE = 406
 
-#: The page's heading and line, word for word.
+#: The page's heading and line in English, word for word.
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
 
-_ENGLISH = {
-    "lang": "en",
-    "dir": "ltr",
-    "title": HEADING,
-    "heading": HEADING,
-    "message": MESSAGE,
-    "note": (
-        "Internet Explorer no longer receives updates from Microsoft, and this site "
-        "relies on features it does not have."
-    ),
-}
+#: The browsers the page recommends, with their download pages.
+BROWSERS = (
+    ("Chrome", "https://www.google.com/chrome/"),
+    ("Safari", "https://www.apple.com/safari/"),
+    ("Firefox", "https://www.mozilla.org/firefox/new/"),
+    ("Edge", "https://www.microsoft.com/edge"),
+)
 
-# The gate page must never be cached for another client: no-store keeps shared
-# caches from keeping it at all, and Vary says the answer depends on the client.
-_HEADERS = {"Cache-Control": "no-store", "Vary": "User-Agent"}
+#: The ``type`` of the problem+json answer (RFC 9457).
+PROBLEM_TYPE = "urn:uagate:unsupported-browser"
+
+#: The placeholders a ``page=`` template may use; each value is HTML-escaped.
+PLACEHOLDERS = (
+    "lang",
+    "dir",
+    "title",
+    "heading",
+    "message",
+    "note",
+    "continue_url",
+    "continue_text",
+    "family",
+    "version",
+    "reason",
+)
+
+#: What ``page=`` may also be: a callable that builds the whole response.
+PageCallable = Callable[[Request, Verdict], Response | Awaitable[Response]]
+
+
+def _load_locales() -> Mapping[str, Mapping[str, str]]:
+    folder = resources.files("uagate").joinpath("locales")
+    locales = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".json"):
+            strings = json.loads(entry.read_text("utf-8"))
+            locales[strings["lang"]] = MappingProxyType(strings)
+    return MappingProxyType(dict(sorted(locales.items())))
+
+
+_LOCALES = _load_locales()
+
+#: The languages the default page is written in, by their language tag.
+LANGUAGES = tuple(_LOCALES)
+
+
+def negotiate_language(accept_language: str | None, default: str) -> str:
+    """Pick the page's language from an ``Accept-Language`` header.
+
+    Quality values order the ranges (``q=0`` excludes one); a range matches a
+    language by its full tag or its primary subtag (``pt-BR`` gives ``pt``);
+    ``*`` stands for ``default``. Chinese in traditional script (``zh-TW``,
+    ``zh-Hant``, ...) is not matched by the simplified translation. Anything
+    unreadable gives ``default``.
+    """
+    if not accept_language:
+        return default
+    ranges: list[tuple[float, int, str]] = []
+    for index, item in enumerate(accept_language[:1024].split(",")[:32]):
+        tag, _, params = item.strip().partition(";")
+        tag = tag.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if tag and 0 < quality <= 1:
+            ranges.append((-quality, index, tag))
+    for _, _, tag in sorted(ranges):
+        if tag == "*":
+            return default
+        if tag in _LOCALES:
+            return tag
+        primary, _, rest = tag.partition("-")
+        if primary == "zh" and rest.split("-")[0] in ("tw", "hk", "mo", "hant"):
+            continue
+        if primary in _LOCALES:
+            return primary
+    return default
+
+
+def _prefers_json(accept: str | None) -> bool:
+    """True when ``Accept`` ranks JSON above HTML (a tie goes to the more specific range)."""
+    if not accept:
+        return False
+    best_json = best_html = (0.0, 0)  # (quality, specificity)
+    for item in accept[:1024].split(",")[:32]:
+        media, _, params = item.strip().partition(";")
+        media = media.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        kind, _, subtype = media.partition("/")
+        for target, is_json in (
+            ("application/problem+json", True),
+            ("application/json", True),
+            ("text/html", False),
+        ):
+            t_kind = target.split("/")[0]
+            if media == target:
+                specificity = 2
+            elif kind == t_kind and subtype == "*":
+                specificity = 1
+            elif media == "*/*":
+                specificity = 0
+            else:
+                continue
+            if is_json:
+                best_json = max(best_json, (quality, specificity))
+            else:
+                best_html = max(best_html, (quality, specificity))
+    return best_json[0] > 0 and best_json > best_html
+
+
+def _strings(language: str, reason: Reason) -> dict[str, str]:
+    """The heading, message and note for ``reason`` in ``language``."""
+    text = _LOCALES[language]
+    if reason is Reason.COMPATIBILITY_VIEW:
+        heading, message, note = text["compat_heading"], text["compat_message"], ""
+    elif reason is Reason.OUTDATED:
+        heading, message, note = text["outdated_heading"], text["outdated_message"], ""
+    elif reason is Reason.PREDICATE:
+        heading, message, note = text["unsupported_heading"], text["message"], ""
+    else:
+        heading, message, note = text["heading"], text["message"], text["note"]
+    return {
+        "lang": text["lang"],
+        "dir": text["dir"],
+        "title": heading,
+        "heading": heading,
+        "message": message,
+        "note": note,
+        "continue_text": text["continue"],
+    }
+
+
+def _escape(value: str) -> str:
+    """HTML-escape for text and double-quoted attributes; ``'`` stays readable."""
+    return html.escape(value, quote=False).replace('"', "&quot;")
 
 
 @cache
-def _template() -> string.Template:
+def _default_template() -> string.Template:
     text = resources.files("uagate").joinpath("templates/gate.html").read_text("utf-8")
     return string.Template(text)
 
 
-def render_page(strings: Mapping[str, str] = _ENGLISH) -> str:
-    """Return the gate page as HTML, with ``strings`` HTML-escaped into the template.
+def render_page(language: str = "en", reason: Reason = Reason.INTERNET_EXPLORER) -> str:
+    """The default page as HTML, in ``language``, for a client gated for ``reason``."""
+    return _render_default(_strings(language, reason), "")
 
-    ``'`` is left as it is (the template quotes every attribute with ``"``), so
-    the page's wording reads the same in its source as on screen.
+
+def _render_default(strings: Mapping[str, str], continue_url: str) -> str:
+    values = {key: _escape(value) for key, value in strings.items()}
+    note = strings["note"]
+    values["note_html"] = f'<p class="note">{values["note"]}</p>\n' if note else ""
+    values["continue_html"] = (
+        f'<p class="continue"><a href="{_escape(continue_url)}">{values["continue_text"]}</a></p>\n'
+        if continue_url
+        else ""
+    )
+    return _default_template().substitute(values)
+
+
+def _check_template(text: str) -> string.Template:
+    """A user template, checked now so that a typo fails at startup."""
+    template = string.Template(text)
+    try:
+        template.substitute(dict.fromkeys(PLACEHOLDERS, ""))
+    except KeyError as exc:
+        raise ValueError(
+            f"UAGateMiddleware option page uses an unknown placeholder ${exc.args[0]}; "
+            f"known: {', '.join('$' + name for name in PLACEHOLDERS)}"
+        ) from None
+    except ValueError as exc:
+        raise ValueError(f"UAGateMiddleware option page is not a valid template: {exc}") from None
+    return template
+
+
+class Page:
+    """Builds the gate response for a gated request.
+
+    ``page`` is ``None`` (the default page, in the client's language), an
+    HTML template string, a path to a template file, or a callable
+    ``(request, verdict) -> Response`` (sync or async). A template may use the
+    placeholders in :data:`PLACEHOLDERS` (``$heading``, ``$message``, ...),
+    each HTML-escaped. A callable that raises, or returns something that is
+    not a response, is logged and the default page is served instead.
     """
-    values = {
-        key: html.escape(value, quote=False).replace('"', "&quot;")
-        for key, value in strings.items()
-    }
-    return _template().substitute(values)
 
+    __slots__ = ("_callable", "_default_language", "_status", "_template", "_vary")
 
-@cache
-def _page_bytes() -> bytes:
-    return render_page().encode("utf-8")
+    def __init__(
+        self,
+        page: str | os.PathLike[str] | PageCallable | None,
+        *,
+        status_code: int,
+        default_language: str,
+        vary_cookie: bool,
+    ) -> None:
+        if not isinstance(default_language, str) or default_language not in _LOCALES:
+            raise ValueError(
+                f"UAGateMiddleware option default_language must be one of {', '.join(LANGUAGES)}, "
+                f"not {default_language!r}"
+            )
+        self._status = status_code
+        self._default_language = default_language
+        self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
+        self._template: string.Template | None = None
+        self._callable: PageCallable | None = None
+        if page is None:
+            pass
+        elif isinstance(page, str) and "<" in page:
+            self._template = _check_template(page)
+        elif isinstance(page, (str, os.PathLike)):
+            path = Path(page)
+            if not path.is_file():
+                raise ValueError(
+                    f"UAGateMiddleware option page: no template file at {str(path)!r} "
+                    "(an HTML string must contain markup)"
+                )
+            self._template = _check_template(path.read_text(encoding="utf-8"))
+        elif callable(page):
+            self._callable = page
+        else:
+            raise TypeError(
+                "UAGateMiddleware option page must be an HTML string, a path or a callable, "
+                f"not {page!r}"
+            )
+        # Render every language once, so that a broken template fails at startup.
+        for language in LANGUAGES:
+            self._html(_strings(language, Reason.INTERNET_EXPLORER), Reason.INTERNET_EXPLORER)
 
+    def _html(
+        self,
+        strings: Mapping[str, str],
+        reason: Reason,
+        verdict: Verdict | None = None,
+        continue_url: str = "",
+    ) -> str:
+        if self._template is None:
+            return _render_default(strings, continue_url)
+        client = verdict.client if verdict is not None else None
+        values = {
+            **strings,
+            "continue_url": continue_url,
+            "family": client.family if client else "",
+            "version": ".".join(map(str, client.version)) if client else "",
+            "reason": reason.value,
+        }
+        return self._template.substitute({key: _escape(value) for key, value in values.items()})
 
-def gate_response(method: str, status_code: int) -> Response:
-    """Build the response for a gated request; ``HEAD`` gets the headers and no body."""
-    body = _page_bytes()
-    if method == "HEAD":
-        headers = {**_HEADERS, "Content-Length": str(len(body))}
-        return Response(b"", status_code, headers, media_type="text/html")
-    return Response(body, status_code, _HEADERS, media_type="text/html")
+    def answer(self, request: Request, verdict: Verdict, continue_url: str) -> Response:
+        """The response for ``request`` gated with ``verdict``: HTML or problem+json."""
+        headers = request.headers
+        language = negotiate_language(headers.get("accept-language"), self._default_language)
+        strings = _strings(language, verdict.reason)
+        common = {
+            "Cache-Control": "no-store",
+            "Vary": self._vary,
+            "Content-Language": language,
+        }
+        if _prefers_json(headers.get("accept")):
+            problem = {
+                "type": PROBLEM_TYPE,
+                "title": strings["heading"],
+                "status": self._status,
+                "detail": strings["message"],
+                "reason": verdict.reason.value,
+                "supported_browsers": [{"name": name, "url": url} for name, url in BROWSERS],
+            }
+            if continue_url:
+                problem["continue_url"] = continue_url
+            body = json.dumps(problem, ensure_ascii=False).encode("utf-8")
+            media_type = "application/problem+json"
+        else:
+            body = self._html(strings, verdict.reason, verdict, continue_url).encode("utf-8")
+            media_type = "text/html; charset=utf-8"
+        headers_out = {**common, "Content-Type": media_type, "Content-Length": str(len(body))}
+        head = request.scope.get("method") == "HEAD"
+        return Response(b"" if head else body, self._status, headers_out)
+
+    async def respond(self, request: Request, verdict: Verdict, continue_url: str) -> Response:
+        """The response to send: the page callable's, or the built-in answer."""
+        if self._callable is not None:
+            try:
+                result = self._callable(request, verdict)
+                if inspect.isawaitable(result):
+                    result = await result
+                if isinstance(result, Response):
+                    return result
+                raise TypeError(
+                    f"the page callable returned {type(result).__name__}, not a Response"
+                )
+            except Exception as exc:  # a broken page callable never breaks the gate
+                log_once(exc, "the page callable", traceback=True)
+        return self.answer(request, verdict, continue_url)

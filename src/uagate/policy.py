@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from uagate.detect import Client
+from uagate.detect import IE_FAMILIES, Client
 
-__all__ = ["DEFAULT_POLICY", "Policy", "Reason", "Verdict"]
+__all__ = ["DEFAULT_POLICY", "FAMILIES", "Policy", "Reason", "Verdict"]
 
 
 class Reason(str, enum.Enum):
@@ -17,6 +19,12 @@ class Reason(str, enum.Enum):
     INTERNET_EXPLORER = "internet-explorer"
     #: Gated: an application or IE shell that renders with Trident (Outlook, Maxthon, ...).
     TRIDENT_APP = "trident-app"
+    #: Gated: a browser older than the policy's minimum version for its family.
+    OUTDATED = "outdated"
+    #: Gated: IE allowed by version, but running in compatibility view or Enterprise Mode.
+    COMPATIBILITY_VIEW = "compatibility-view"
+    #: Gated: the policy's own predicate said so.
+    PREDICATE = "predicate"
     #: Passed: a Trident application, let through by ``Policy(gate_trident_apps=False)``.
     TRIDENT_APP_ALLOWED = "trident-app-allowed"
     #: Passed: a crawler, checker, monitor or HTTP library.
@@ -25,7 +33,7 @@ class Reason(str, enum.Enum):
     NO_USER_AGENT = "no-user-agent"
     #: Passed: the parser could not read the User-Agent (the error is logged once).
     UNPARSEABLE = "unparseable"
-    #: Passed: not Internet Explorer and not Trident.
+    #: Passed: nothing in the policy gates this client.
     SUPPORTED = "supported"
 
     def __str__(self) -> str:
@@ -41,42 +49,166 @@ class Verdict:
     client: Client
 
 
+#: The family names ``min_versions`` accepts, each with the parser families it covers.
+FAMILIES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "chrome": frozenset(
+            {
+                "Chrome",
+                "Chrome Mobile",
+                "Chrome Mobile iOS",
+                "Chrome Mobile WebView",
+                "Chromium",
+                "HeadlessChrome",
+            }
+        ),
+        "edge": frozenset({"Edge", "Edge Mobile"}),
+        "firefox": frozenset(
+            {
+                "Firefox",
+                "Firefox Mobile",
+                "Firefox iOS",
+                "Firefox Beta",
+                "Firefox Alpha",
+                "Firefox Nightly",
+                "Firefox Focus",
+            }
+        ),
+        "safari": frozenset({"Safari", "Mobile Safari", "Mobile Safari UI/WKWebView"}),
+        "opera": frozenset({"Opera", "Opera Mobile"}),
+        "samsung_internet": frozenset({"Samsung Internet"}),
+        "yandex": frozenset({"Yandex Browser"}),
+        "uc_browser": frozenset({"UC Browser"}),
+        "ie": IE_FAMILIES,
+    }
+)
+_FAMILY_KEYS = {family: key for key, families in FAMILIES.items() for family in families}
+
+Predicate = Callable[[Client], bool]
+
+
+def _as_version(name: str, value: object) -> tuple[int, ...]:
+    """A minimum version as a tuple: 120 -> (120,), (16, 4) -> (16, 4)."""
+    parts = value if isinstance(value, tuple) else (value,)
+    if not parts or not all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+        raise TypeError(
+            f"Policy min_versions[{name!r}] must be an int or a tuple of ints, not {value!r}"
+        )
+    if any(p < 0 for p in parts):
+        raise ValueError(f"Policy min_versions[{name!r}] must not be negative, not {value!r}")
+    return tuple(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The rules the gate applies. The default gates every form of Internet Explorer.
+
+    ``gate_ie``: gate Internet Explorer, every version and form. Default ``True``.
+    With ``False``, IE is judged by ``min_versions["ie"]`` like any other family.
 
     ``gate_trident_apps``: also gate applications and IE shells that render
     with the Trident engine (Outlook, Maxthon 1-2, Avant, Sleipnir, ...).
     Default ``True``: they show the same broken pages IE does.
 
-    ``gate_bots``: also gate bots that present themselves as IE (or any
-    Trident client), with reason ``internet-explorer``. Default ``False``:
-    crawlers, link checkers, monitors and preview fetchers pass.
+    ``gate_bots``: also gate bots that present themselves as IE (or any Trident
+    client), and apply the other rules to bots. Default ``False``: crawlers,
+    link checkers, monitors and preview fetchers pass.
+
+    ``min_versions``: the lowest version allowed per browser family, for
+    example ``{"chrome": 120, "safari": (16, 4)}``. Names are those of
+    :data:`FAMILIES`, in any case. A family not named passes; a named browser
+    whose version cannot be read passes. IE's version is the real one, from its
+    engine, not the older one compatibility view reports.
+
+    ``gate_compatibility_view``: when IE is allowed (``gate_ie=False``), still
+    gate it while it runs in compatibility view or Enterprise Mode, whose old
+    document modes break modern pages; the page says how to turn it off.
+    Default ``True``.
+
+    ``predicate``: a callable that takes the :class:`~uagate.Client` and
+    returns ``True`` to gate it, for any rule the fields above cannot say. It
+    is asked only about clients the other rules pass.
     """
 
+    gate_ie: bool = True
     gate_trident_apps: bool = True
     gate_bots: bool = False
+    min_versions: Mapping[str, int | tuple[int, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    gate_compatibility_view: bool = True
+    predicate: Predicate | None = None
+    _minimums: Mapping[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("gate_trident_apps", "gate_bots"):
+        for name in ("gate_ie", "gate_trident_apps", "gate_bots", "gate_compatibility_view"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"Policy {name} must be a bool, not {getattr(self, name)!r}")
+        if not isinstance(self.min_versions, Mapping):
+            raise TypeError(f"Policy min_versions must be a mapping, not {self.min_versions!r}")
+        minimums: dict[str, tuple[int, ...]] = {}
+        for name, value in self.min_versions.items():
+            key = name.lower() if isinstance(name, str) else name
+            if key not in FAMILIES:
+                known = ", ".join(sorted(FAMILIES))
+                raise ValueError(
+                    f"Policy min_versions has an unknown family {name!r}; known families: {known}"
+                )
+            minimums[key] = _as_version(name, value)
+        if self.gate_ie and "ie" in minimums:
+            raise ValueError(
+                "Policy min_versions['ie'] has no effect while gate_ie is True (all IE is gated); "
+                "set gate_ie=False to allow IE from that version"
+            )
+        frozen = MappingProxyType(minimums)
+        object.__setattr__(self, "min_versions", frozen)
+        object.__setattr__(self, "_minimums", frozen)
+        if self.predicate is not None and not callable(self.predicate):
+            raise TypeError(f"Policy predicate must be callable, not {self.predicate!r}")
+
+    @classmethod
+    def modern(cls) -> Policy:
+        """Browsers from about the end of 2023 onward; every form of IE is gated.
+
+        The numbers are those of Rails' ``allow_browser versions: :modern``
+        (browsers that support WebP images, web push, badges, import maps, CSS
+        nesting and CSS ``:has``): Chrome 120, Firefox 121, Safari 17.2,
+        Opera 106, all released in December 2023, plus Edge 120, the Edge
+        built on Chrome 120.
+        """
+        return cls(
+            min_versions={
+                "chrome": 120,
+                "edge": 120,
+                "firefox": 121,
+                "safari": (17, 2),
+                "opera": 106,
+            }
+        )
 
     @property
     def gates_only_trident(self) -> bool:
         """True when only IE/Trident clients can be gated: the pre-check settles the rest."""
-        return True
+        return not self.min_versions and self.predicate is None
 
     def decide(self, client: Client) -> Verdict:
         """Return the verdict for ``client``."""
         if client.is_bot and not self.gate_bots:
             return Verdict(False, Reason.BOT, client)
         # A bot only gets here with gate_bots; one that presents as IE counts as IE.
-        if client.is_internet_explorer or (client.is_bot and client.is_trident):
+        is_ie = client.is_internet_explorer or (client.is_bot and client.is_trident)
+        if is_ie and self.gate_ie:
             return Verdict(True, Reason.INTERNET_EXPLORER, client)
-        if client.is_trident:
-            if self.gate_trident_apps:
-                return Verdict(True, Reason.TRIDENT_APP, client)
+        if client.is_trident and not is_ie and self.gate_trident_apps:
+            return Verdict(True, Reason.TRIDENT_APP, client)
+        minimum = self._minimums.get(_FAMILY_KEYS.get(client.family, ""))
+        if minimum is not None and client.version and client.version < minimum:
+            return Verdict(True, Reason.OUTDATED, client)
+        if is_ie and client.compatibility_mode and self.gate_compatibility_view:
+            return Verdict(True, Reason.COMPATIBILITY_VIEW, client)
+        if self.predicate is not None and self.predicate(client):
+            return Verdict(True, Reason.PREDICATE, client)
+        if client.is_trident and not is_ie:
             return Verdict(False, Reason.TRIDENT_APP_ALLOWED, client)
         return Verdict(False, Reason.SUPPORTED, client)
 

@@ -1,0 +1,83 @@
+"""The "Continue anyway" escape hatch: a link, a cookie, and a safe redirect back."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+__all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
+
+#: The cookie that lets a client through once it chose to continue.
+COOKIE_NAME = "uagate_continue"
+
+
+def safe_next(value: str | None) -> str:
+    """The redirect target for ``next``: a same-origin path, or ``/`` for anything else.
+
+    Only a path that starts with one ``/`` is kept. Protocol-relative URLs
+    (``//host``), absolute URLs, backslashes (which browsers read as ``/``),
+    control characters (browsers drop tabs and newlines, and CR/LF could split
+    a header) are refused, also when percent-encoded once or several times.
+    """
+    if not value or len(value) > 2048:
+        return "/"
+    decoded = value
+    for _ in range(4):  # undo nested percent-encoding, e.g. %252F
+        unquoted = unquote(decoded)
+        if unquoted == decoded:
+            break
+        decoded = unquoted
+    for candidate in (value, decoded):
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return "/"
+        if "\\" in candidate or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in candidate):
+            return "/"
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return "/"
+    return value
+
+
+class ContinueFlow:
+    """Serves the continue link: sets the cookie and sends the client back with a 303."""
+
+    __slots__ = ("max_age", "path")
+
+    def __init__(self, path: str, max_age: int) -> None:
+        self.path = path
+        self.max_age = max_age
+
+    def link(self, request: Request) -> str:
+        """The continue URL for the page the client asked for."""
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return f"{self.path}?next={quote(target, safe='')}"
+
+    @staticmethod
+    def has_cookie(cookie_header: str | None) -> bool:
+        """True when the request carries the continue cookie."""
+        if not cookie_header:
+            return False
+        for pair in cookie_header.split(";"):
+            name, _, value = pair.strip().partition("=")
+            if name == COOKIE_NAME and value == "1":
+                return True
+        return False
+
+    def respond(self, request: Request) -> Response:
+        """Set the cookie and redirect (303) to the ``next`` path, or to ``/``."""
+        response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+        response.headers["Cache-Control"] = "no-store"
+        response.set_cookie(
+            COOKIE_NAME,
+            "1",
+            max_age=self.max_age,
+            path="/",
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="lax",
+        )
+        return response

@@ -1,0 +1,80 @@
+"""Which requests the gate looks at: path and method exclusions, and a request predicate."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+
+from starlette.requests import Request
+from starlette.types import Scope
+
+__all__ = ["Exclusions", "RequestPredicate"]
+
+#: A callable on the request; ``True`` means "leave this request alone".
+RequestPredicate = Callable[[Request], bool]
+
+_METHOD = re.compile(r"[A-Z]{1,20}")
+
+
+class Exclusions:
+    """Requests the gate never looks at.
+
+    ``paths``: a prefix string (``"/static/"``, ``"/health"``) excludes every
+    path that starts with it; a compiled regular expression excludes every
+    path it matches with ``search``. ``methods``: when given, only requests
+    with these methods are gated. ``exclude``: a callable on the request that
+    returns ``True`` to leave it alone.
+    """
+
+    __slots__ = ("_exclude", "_methods", "_patterns", "_prefixes")
+
+    def __init__(
+        self,
+        paths: Sequence[str | re.Pattern[str]],
+        methods: Collection[str] | None,
+        exclude: RequestPredicate | None,
+    ) -> None:
+        if isinstance(paths, (str, re.Pattern)) or not isinstance(paths, Sequence):
+            raise TypeError(
+                "UAGateMiddleware option exclude_paths must be a list of prefixes and "
+                f"compiled patterns, not {paths!r}"
+            )
+        prefixes: list[str] = []
+        patterns: list[re.Pattern[str]] = []
+        for item in paths:
+            if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                patterns.append(item)
+            elif isinstance(item, str) and item.startswith("/"):
+                prefixes.append(item)
+            else:
+                raise ValueError(
+                    "UAGateMiddleware option exclude_paths takes prefixes that start with '/' "
+                    f"and re.compile() patterns, not {item!r}"
+                )
+        if methods is not None:
+            if isinstance(methods, str) or not all(
+                isinstance(m, str) and _METHOD.fullmatch(m.upper()) for m in methods
+            ):
+                raise ValueError(
+                    "UAGateMiddleware option methods must be a collection of HTTP method names, "
+                    f"not {methods!r}"
+                )
+            methods = frozenset(m.upper() for m in methods)
+        if exclude is not None and not callable(exclude):
+            raise TypeError(f"UAGateMiddleware option exclude must be callable, not {exclude!r}")
+        self._prefixes = tuple(prefixes)
+        self._patterns = tuple(patterns)
+        self._methods = methods
+        self._exclude = exclude
+
+    def __bool__(self) -> bool:
+        return bool(self._prefixes or self._patterns or self._methods is not None or self._exclude)
+
+    def skip(self, scope: Scope) -> bool:
+        """True when the gate must leave this request to the app untouched."""
+        if self._methods is not None and scope["method"] not in self._methods:
+            return True
+        path: str = scope["path"]
+        if path.startswith(self._prefixes) or any(p.search(path) for p in self._patterns):
+            return True
+        return self._exclude is not None and bool(self._exclude(Request(scope)))
