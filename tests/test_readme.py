@@ -34,5 +34,5 @@ def test_every_option_has_its_own_section() -> None:
 def test_page_size_quoted_is_the_real_one() -> None:
     """The page size the README quotes is the size of the page served."""
     size = len(render_page().encode("utf-8"))
-    assert f"It is {size:,} bytes" in README
+    assert f"In English it is {size:,} bytes" in README
     assert f"content-length: {size}" in README

@@ -50,11 +50,12 @@ class ContinueFlow:
         self.max_age = max_age
 
     def link(self, request: Request) -> str:
-        """The continue URL for the page the client asked for."""
+        """The continue URL for the page the client asked for (under the app's root path)."""
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query
-        return f"{self.path}?next={quote(target, safe='')}"
+        root = request.scope.get("root_path", "")
+        return f"{root}{self.path}?next={quote(target, safe='')}"
 
     @staticmethod
     def has_cookie(cookie_header: str | None) -> bool:

@@ -153,9 +153,11 @@ _HINT_FAMILIES = (
 )
 CHROMIUM_BRANDS = frozenset(brand for brand, _ in _HINT_FAMILIES)
 
-# One member of a Sec-CH-UA list: "Brand";v="124" (RFC 8941 strings, v parameter only).
+# One member of a Sec-CH-UA list: "Brand";v="124" (an RFC 8941 string: printable
+# ASCII, with \" and \\ escapes; only the v parameter).
 _BRAND = re.compile(
-    r'[ \t]*"((?:[^"\\]|\\["\\]){1,64})"[ \t]*;[ \t]*v[ \t]*=[ \t]*"([0-9.]{1,32})"[ \t]*(,|$)'
+    r'[ \t]*"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64})"'  # "Brand"
+    r'[ \t]*;[ \t]*v[ \t]*=[ \t]*"([0-9.]{1,32})"[ \t]*(,|$)'  # ;v="124" and a comma
 )
 _MAX_HINT_LENGTH = 1024
 _MAX_BRANDS = 16

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.types import Scope
 
 __all__ = ["Exclusions", "RequestPredicate"]
 
-#: A callable on the request; ``True`` means "leave this request alone".
-RequestPredicate = Callable[[Request], bool]
+#: A callable on the request (a Request, or an HTTPConnection for a websocket
+#: handshake); ``True`` means "leave this request alone".
+RequestPredicate = Callable[[HTTPConnection], bool]
 
 _METHOD = re.compile(r"[A-Z]{1,20}")
 
@@ -72,9 +73,14 @@ class Exclusions:
 
     def skip(self, scope: Scope) -> bool:
         """True when the gate must leave this request to the app untouched."""
-        if self._methods is not None and scope["method"] not in self._methods:
+        is_http = scope["type"] == "http"
+        # A websocket handshake is a GET.
+        method = scope["method"] if is_http else "GET"
+        if self._methods is not None and method not in self._methods:
             return True
         path: str = scope["path"]
         if path.startswith(self._prefixes) or any(p.search(path) for p in self._patterns):
             return True
-        return self._exclude is not None and bool(self._exclude(Request(scope)))
+        if self._exclude is None:
+            return False
+        return bool(self._exclude(Request(scope) if is_http else HTTPConnection(scope)))

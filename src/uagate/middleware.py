@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from uagate.bypass import ContinueFlow
@@ -22,8 +22,9 @@ __all__ = ["UAGateMiddleware", "VerdictHook"]
 
 logger = logging.getLogger("uagate")
 
-#: ``on_verdict``: called with the request and its verdict; may be async.
-VerdictHook = Callable[[Request, Verdict], Awaitable[None] | None]
+#: ``on_verdict``: called with the request (a Request, or an HTTPConnection for a
+#: websocket handshake) and its verdict; may be async.
+VerdictHook = Callable[[HTTPConnection, Verdict], Awaitable[None] | None]
 
 _THIRTY_DAYS = 30 * 24 * 60 * 60
 _WEBSOCKET_DENIAL = "websocket.http.response"
@@ -99,15 +100,19 @@ class UAGateMiddleware:
         self.on_verdict = on_verdict
         self._decide = Decider(policy, max_length=max_user_agent_length)
         self._exclusions = Exclusions(exclude_paths, methods, exclude)
-        self._continue: ContinueFlow | None = None
-        if _require_bool("allow_continue", allow_continue):
-            if not isinstance(continue_path, str) or not re.fullmatch(r"/[\w./-]*", continue_path):
-                raise ValueError(
-                    "UAGateMiddleware option continue_path must be a path such as "
-                    f"'/_uagate/continue', not {continue_path!r}"
-                )
-            max_age = _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
-            self._continue = ContinueFlow(continue_path, max_age)
+        if not isinstance(continue_path, str) or not re.fullmatch(
+            r"/[\w.-][\w./-]*", continue_path
+        ):
+            raise ValueError(
+                "UAGateMiddleware option continue_path must be a path of its own such as "
+                f"'/_uagate/continue' (not '/', not '//...'), not {continue_path!r}"
+            )
+        max_age = _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
+        self._continue = (
+            ContinueFlow(continue_path, max_age)
+            if _require_bool("allow_continue", allow_continue)
+            else None
+        )
         self._page = Page(
             page,
             status_code=status_code,
@@ -129,7 +134,7 @@ class UAGateMiddleware:
         if (
             flow is not None
             and is_http
-            and scope["path"] == flow.path
+            and scope["path"] == scope.get("root_path", "") + flow.path
             and scope["method"] in ("GET", "HEAD")
         ):
             await flow.respond(Request(scope))(scope, receive, send)
@@ -150,7 +155,7 @@ class UAGateMiddleware:
             await self.app(scope, receive, send)
             return
         if verdict.gated or self.on_verdict is not None:
-            request = Request(scope)
+            request = Request(scope) if is_http else HTTPConnection(scope)
             if verdict.gated:
                 _log_gated(request, verdict, self.report_only)
             if self.on_verdict is not None:
@@ -164,8 +169,6 @@ class UAGateMiddleware:
         await self.app(scope, receive, send)
 
     def _skip(self, scope: Scope) -> bool:
-        if scope["type"] != "http":
-            scope = {**scope, "method": "GET"}  # a websocket handshake is a GET
         try:
             return self._exclusions.skip(scope)
         except Exception as exc:  # fail open: an exclusion that raises lets the request through
@@ -173,7 +176,7 @@ class UAGateMiddleware:
             return True
 
     @staticmethod
-    async def _call_hook(hook: VerdictHook, request: Request, verdict: Verdict) -> None:
+    async def _call_hook(hook: VerdictHook, request: HTTPConnection, verdict: Verdict) -> None:
         try:
             result = hook(request, verdict)
             if inspect.isawaitable(result):
@@ -182,10 +185,10 @@ class UAGateMiddleware:
             log_once(exc, "the on_verdict hook", traceback=True)
 
     async def _refuse(
-        self, request: Request, verdict: Verdict, scope: Scope, receive: Receive, send: Send
+        self, request: HTTPConnection, verdict: Verdict, scope: Scope, receive: Receive, send: Send
     ) -> None:
         """Send the gate page; a websocket gets 403 where the server can send it, else 1008."""
-        if scope["type"] == "http":
+        if isinstance(request, Request):
             link = self._continue.link(request) if self._continue is not None else ""
             page = await self._page.respond(request, verdict, link)
             await page(scope, receive, send)
@@ -225,7 +228,7 @@ def _read_headers(
     return user_agent, sec_ch_ua, full_list, cookie
 
 
-def _log_gated(request: Request, verdict: Verdict, report_only: bool) -> None:
+def _log_gated(request: HTTPConnection, verdict: Verdict, report_only: bool) -> None:
     """One INFO record per gated (or, in report-only mode, would-be gated) request."""
     client = verdict.client
     version = ".".join(map(str, client.version)) or "?"
@@ -235,7 +238,7 @@ def _log_gated(request: Request, verdict: Verdict, report_only: bool) -> None:
         client.family,
         version,
         verdict.reason.value,
-        request.method if request.scope["type"] == "http" else "WEBSOCKET",
+        request.scope.get("method", "WEBSOCKET"),
         request.url.path,
         extra={
             "uagate_family": client.family,

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from uagate.detect import log_once
@@ -90,34 +90,48 @@ _LOCALES = _load_locales()
 LANGUAGES = tuple(_LOCALES)
 
 
+def _weighted(header: str) -> list[tuple[str, float]]:
+    """The items of an Accept-style header with their quality values, in order.
+
+    At most the first 1,024 characters and 32 items are read; a quality that is
+    not a number counts as 0 (not acceptable).
+    """
+    items = []
+    for item in header[:1024].split(",")[:32]:
+        value, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, number = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(number.strip())
+                except ValueError:
+                    quality = 0.0
+        items.append((value.strip().lower(), quality))
+    return items
+
+
 def negotiate_language(accept_language: str | None, default: str) -> str:
     """Pick the page's language from an ``Accept-Language`` header.
 
     Quality values order the ranges (``q=0`` excludes one); a range matches a
     language by its full tag or its primary subtag (``pt-BR`` gives ``pt``);
-    ``*`` stands for ``default``. Chinese in traditional script (``zh-TW``,
+    ``*`` stands for ``default`` (or, if that was refused with ``q=0``, the
+    first language not refused). Chinese in traditional script (``zh-TW``,
     ``zh-Hant``, ...) is not matched by the simplified translation. Anything
     unreadable gives ``default``.
     """
     if not accept_language:
         return default
-    ranges: list[tuple[float, int, str]] = []
-    for index, item in enumerate(accept_language[:1024].split(",")[:32]):
-        tag, _, params = item.strip().partition(";")
-        tag = tag.strip().lower()
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-        if tag and 0 < quality <= 1:
-            ranges.append((-quality, index, tag))
-    for _, _, tag in sorted(ranges):
-        if tag == "*":
-            return default
+    weighted = _weighted(accept_language)
+    refused = {tag for tag, quality in weighted if quality <= 0}
+    ranked = sorted(
+        (-quality, index, tag) for index, (tag, quality) in enumerate(weighted) if 0 < quality <= 1
+    )
+    for _, _, tag in ranked:
+        if tag == "*":  # any language not refused: the default unless it was
+            allowed = [lang for lang in (default, *_LOCALES) if lang not in refused]
+            return allowed[0] if allowed else default
         if tag in _LOCALES:
             return tag
         primary, _, rest = tag.partition("-")
@@ -128,42 +142,37 @@ def negotiate_language(accept_language: str | None, default: str) -> str:
     return default
 
 
+def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, int]:
+    """The quality ``Accept`` gives ``media_type``: that of its most specific range (RFC 9110).
+
+    Returned with the specificity of that range (2 exact, 1 ``type/*``, 0 ``*/*``, -1 none).
+    """
+    kind = media_type.split("/")[0]
+    best = (0.0, -1)
+    for media, quality in ranges:
+        if media == media_type:
+            specificity = 2
+        elif media == kind + "/*":
+            specificity = 1
+        elif media == "*/*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best[1] or (specificity == best[1] and quality > best[0]):
+            best = (quality, specificity)
+    return best
+
+
 def _prefers_json(accept: str | None) -> bool:
     """True when ``Accept`` ranks JSON above HTML (a tie goes to the more specific range)."""
     if not accept:
         return False
-    best_json = best_html = (0.0, 0)  # (quality, specificity)
-    for item in accept[:1024].split(",")[:32]:
-        media, _, params = item.strip().partition(";")
-        media = media.strip().lower()
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-        kind, _, subtype = media.partition("/")
-        for target, is_json in (
-            ("application/problem+json", True),
-            ("application/json", True),
-            ("text/html", False),
-        ):
-            t_kind = target.split("/")[0]
-            if media == target:
-                specificity = 2
-            elif kind == t_kind and subtype == "*":
-                specificity = 1
-            elif media == "*/*":
-                specificity = 0
-            else:
-                continue
-            if is_json:
-                best_json = max(best_json, (quality, specificity))
-            else:
-                best_html = max(best_html, (quality, specificity))
-    return best_json[0] > 0 and best_json > best_html
+    ranges = _weighted(accept)
+    as_json = max(
+        _quality(ranges, "application/problem+json"), _quality(ranges, "application/json")
+    )
+    as_html = _quality(ranges, "text/html")
+    return as_json[0] > 0 and as_json > as_html
 
 
 def _strings(language: str, reason: Reason) -> dict[str, str]:
@@ -304,7 +313,7 @@ class Page:
         }
         return self._template.substitute({key: _escape(value) for key, value in values.items()})
 
-    def answer(self, request: Request, verdict: Verdict, continue_url: str) -> Response:
+    def answer(self, request: HTTPConnection, verdict: Verdict, continue_url: str) -> Response:
         """The response for ``request`` gated with ``verdict``: HTML or problem+json."""
         headers = request.headers
         language = negotiate_language(headers.get("accept-language"), self._default_language)

@@ -1,0 +1,115 @@
+"""Client hints: a Chromium brand is never IE, and version rules use the hinted version."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from uagate import Policy, Reason, UAGateMiddleware, check
+from uagate.detect import ClientHints
+from uagate.testing import IE11, IE11_COMPATIBILITY_VIEW
+
+from .test_middleware import hello_asgi
+
+CHROME_124 = '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"'
+CHROME_124_FULL = (
+    '"Chromium";v="124.0.6367.91", "Google Chrome";v="124.0.6367.91", "Not-A.Brand";v="99.0.0.0"'
+)
+EDGE_110 = '"Not A(Brand";v="24", "Microsoft Edge";v="110", "Chromium";v="110"'
+CHROME_119 = '"Google Chrome";v="119", "Chromium";v="119", "Not?A_Brand";v="24"'
+# What Chrome 125 sends as its (reduced) User-Agent string.
+CHROME_125_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/125.0.0.0 Safari/537.36"
+)
+
+
+def test_chromium_brand_is_never_internet_explorer() -> None:
+    """A client that names a Chromium brand passes even with IE's User-Agent string."""
+    verdict = check(IE11, {"Sec-CH-UA": CHROME_124})
+    assert not verdict.gated
+    assert (verdict.client.family, verdict.client.engine) == ("Chrome", "Blink")
+
+
+def test_chromium_hints_pass_ie_string_through_the_middleware() -> None:
+    """Through the middleware, IE's string plus Chrome's hints reaches the app."""
+    client = TestClient(UAGateMiddleware(hello_asgi))
+    response = client.get("/", headers={"User-Agent": IE11, "Sec-CH-UA": CHROME_124})
+    assert response.status_code == 200
+    assert client.get("/", headers={"User-Agent": IE11}).status_code == 406
+
+
+def test_hinted_version_wins_over_the_string() -> None:
+    """Version rules use the hinted version: hints of Chrome 119 are gated under chrome>=120."""
+    policy = Policy(min_versions={"chrome": 120})
+    assert not check(CHROME_125_UA, policy=policy).gated
+    verdict = check(CHROME_125_UA, {"sec-ch-ua": CHROME_119}, policy=policy)
+    assert verdict.gated
+    assert verdict.reason is Reason.OUTDATED
+    assert verdict.client.version == (119,)
+
+
+def test_full_version_list_gives_the_full_version() -> None:
+    """Sec-CH-UA-Full-Version-List, where sent, gives the whole version."""
+    headers = {"Sec-CH-UA": CHROME_124, "Sec-CH-UA-Full-Version-List": CHROME_124_FULL}
+    assert check(CHROME_125_UA, headers).client.version == (124, 0, 6367, 91)
+
+
+def test_edge_hint_names_edge() -> None:
+    """Edge's hints make the client Edge, judged by the edge rule, not the chrome one."""
+    policy = Policy(min_versions={"edge": 120, "chrome": 100})
+    verdict = check(CHROME_125_UA, {"Sec-CH-UA": EDGE_110}, policy=policy)
+    assert (verdict.client.family, verdict.client.version) == ("Edge", (110,))
+    assert verdict.gated
+
+
+def test_hinted_version_through_the_middleware() -> None:
+    """Through the middleware, hints of an old Chrome are gated under Policy.modern()."""
+    client = TestClient(UAGateMiddleware(hello_asgi, policy=Policy.modern()))
+    old = client.get("/", headers={"User-Agent": CHROME_125_UA, "Sec-CH-UA": CHROME_119})
+    new = client.get("/", headers={"User-Agent": CHROME_125_UA, "Sec-CH-UA": CHROME_124})
+    assert old.status_code == 406
+    assert new.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "garbage",
+        "",
+        '"Chromium";v=124',
+        '"Chromium";v="abc"',
+        '"Chromium";v="124",',
+        '"Chromium"',
+        '"Chromium";v="124" "Google Chrome";v="124"',
+        '"' + "A" * 100 + '";v="1"',
+        ", ".join(f'"Brand{i}";v="{i}"' for i in range(40)),
+        '"Chromium";v="' + "9" * 5000 + '"',
+        '"Chrom\x00ium";v="124"',
+    ],
+)
+def test_malformed_hints_are_ignored(value: str) -> None:
+    """A malformed Sec-CH-UA is ignored: IE's string is judged alone, never an error."""
+    assert ClientHints.parse(value) is None
+    verdict = check(IE11, {"Sec-CH-UA": value})
+    assert verdict.reason is Reason.INTERNET_EXPLORER
+
+
+def test_malformed_full_version_list_falls_back_to_sec_ch_ua() -> None:
+    """A malformed full version list is ignored in favour of Sec-CH-UA's major versions."""
+    headers = {"Sec-CH-UA": CHROME_124, "Sec-CH-UA-Full-Version-List": "nonsense"}
+    assert check(CHROME_125_UA, headers).client.version == (124,)
+
+
+def test_non_chromium_brands_leave_the_string_to_decide() -> None:
+    """Hints naming no Chromium brand do not change the verdict on IE's string."""
+    verdict = check(IE11_COMPATIBILITY_VIEW, {"Sec-CH-UA": '"Not A Brand";v="99"'})
+    assert verdict.reason is Reason.INTERNET_EXPLORER
+
+
+def test_malformed_hints_through_the_middleware_never_raise() -> None:
+    """Odd hint bytes through the middleware give a normal answer."""
+    client = TestClient(UAGateMiddleware(hello_asgi))
+    for value in (b"\xff\xfe", b'"Chromium";v="1' + b"2" * 2000 + b'"', b";;;,,,"):
+        response = client.get("/", headers=[(b"user-agent", IE11.encode()), (b"sec-ch-ua", value)])
+        assert response.status_code == 406

@@ -1,0 +1,405 @@
+"""The gate page in the client's language, and problem+json for clients that prefer JSON."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from html.parser import HTMLParser
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx2
+import pytest
+from starlette.testclient import TestClient
+
+from uagate import UAGateMiddleware
+from uagate.page import LANGUAGES, PROBLEM_TYPE
+from uagate.policy import Reason
+from uagate.testing import IE11
+
+from .conftest import app_that_must_not_run
+
+# The requirement, written out here rather than taken from the code under test.
+LANGUAGE_TAGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "ja", "zh", "ar")
+RIGHT_TO_LEFT = {"ar"}
+ENGLISH_HEADING = "We don't support Internet Explorer"
+ENGLISH_LINE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
+BROWSER_NAMES = ["Chrome", "Safari", "Firefox", "Edge"]
+VARY_FIELDS = {"user-agent", "accept", "accept-language"}
+PROBLEM_MEMBERS = {"type", "title", "status", "detail", "reason", "supported_browsers"}
+JSON_ACCEPT = "application/json"
+# What IE 8 sends, and IE 11's own Accept for a page.
+IE8_ACCEPT = (
+    "image/gif, image/jpeg, image/pjpeg, application/x-ms-application, "
+    "application/xaml+xml, application/x-ms-xbap, */*"
+)
+IE11_ACCEPT = "text/html, application/xhtml+xml, */*"
+
+
+@cache
+def translation(tag: str) -> dict[str, str]:
+    """The translation file for ``tag``, read as a file, not through uagate's loader."""
+    text = resources.files("uagate").joinpath("locales").joinpath(f"{tag}.json").read_text("utf-8")
+    strings: dict[str, str] = json.loads(text)
+    return strings
+
+
+class PageParser(HTMLParser):
+    """The ``<html>`` attributes and the text of the ``<h1>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html_attrs: dict[str, str | None] = {}
+        self.headings: list[str] = []
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        elif tag == "h1":
+            self._in_h1 = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self.headings[-1] += data
+
+
+def parse(response: httpx2.Response) -> PageParser:
+    """``response`` as an HTML page, parsed."""
+    assert response.headers["content-type"].split(";")[0].strip() == "text/html"
+    parser = PageParser()
+    parser.feed(response.content.decode("utf-8"))
+    parser.close()
+    return parser
+
+
+def gate(**options: Any) -> TestClient:
+    """A client for the real middleware around an app that must never be reached."""
+    return TestClient(UAGateMiddleware(app_that_must_not_run, **options))
+
+
+def ie_get(
+    client: TestClient,
+    accept_language: str | bytes | None = None,
+    accept: str | None = None,
+    method: str = "GET",
+) -> httpx2.Response:
+    """A request from IE 11 with the given ``Accept-Language`` and ``Accept``."""
+    headers = [(b"User-Agent", IE11.encode("ascii"))]
+    if accept_language is not None:
+        raw = accept_language if isinstance(accept_language, bytes) else accept_language.encode()
+        headers.append((b"Accept-Language", raw))
+    if accept is not None:
+        headers.append((b"Accept", accept.encode()))
+    return client.request(method, "/", headers=headers)
+
+
+def media_type(response: httpx2.Response) -> str:
+    """The media type of the response, without parameters."""
+    return response.headers["content-type"].split(";")[0].strip().lower()
+
+
+def problem(response: httpx2.Response) -> dict[str, Any]:
+    """The problem+json body of ``response``."""
+    assert media_type(response) == "application/problem+json"
+    body: dict[str, Any] = json.loads(response.content.decode("utf-8"))
+    return body
+
+
+# Each language by its own tag, then regional and script forms of them.
+SERVED = [(tag, tag) for tag in LANGUAGE_TAGS] + [
+    ("de-AT", "de"),
+    ("de-CH", "de"),
+    ("pt-BR", "pt"),
+    ("pt-PT", "pt"),
+    ("fr-CA", "fr"),
+    ("zh-CN", "zh"),
+    ("zh-Hans", "zh"),
+    ("zh-Hans-CN", "zh"),
+    ("es-419", "es"),
+    ("es-MX", "es"),
+    ("en-GB", "en"),
+    ("it-CH", "it"),
+    ("nl-BE", "nl"),
+    ("pl-PL", "pl"),
+    ("ru-RU", "ru"),
+    ("ja-JP", "ja"),
+    ("ar-EG", "ar"),
+    ("DE-at", "de"),
+    ("PT-br", "pt"),
+]
+
+
+@pytest.mark.parametrize(("accept_language", "tag"), SERVED)
+def test_each_language_is_served_for_its_accept_language(accept_language: str, tag: str) -> None:
+    """The page comes in the asked language: Content-Language, html lang and h1 agree."""
+    response = ie_get(gate(), accept_language)
+    assert response.status_code == 406
+    assert response.headers["content-language"] == tag
+    page = parse(response)
+    assert page.html_attrs["lang"] == tag
+    assert len(page.headings) == 1
+    heading = page.headings[0].strip()
+    assert heading == translation(tag)["heading"]
+    if tag == "en":
+        assert heading == ENGLISH_HEADING
+    else:
+        assert heading != ENGLISH_HEADING
+        assert translation(tag)["message"] != ENGLISH_LINE
+
+
+def test_the_twelve_languages_have_translation_files() -> None:
+    """Each of the 12 languages has a file whose lang is its tag and whose keys are English's."""
+    assert sorted(LANGUAGES) == sorted(LANGUAGE_TAGS)
+    english_keys = set(translation("en"))
+    for tag in LANGUAGE_TAGS:
+        strings = translation(tag)
+        assert strings["lang"] == tag
+        assert set(strings) == english_keys, tag
+        assert all(isinstance(value, str) and value.strip() for value in strings.values()), tag
+
+
+@pytest.mark.parametrize("tag", LANGUAGE_TAGS)
+def test_arabic_is_right_to_left_and_the_others_left_to_right(tag: str) -> None:
+    """The html dir is rtl for Arabic and ltr for every other language."""
+    page = parse(ie_get(gate(), tag))
+    assert page.html_attrs["dir"] == ("rtl" if tag in RIGHT_TO_LEFT else "ltr")
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "default_language", "expected"),
+    [
+        pytest.param("fr;q=0.5, de;q=0.9", "en", "de", id="higher-q-wins"),
+        pytest.param("de;q=0.9, fr;q=0.5", "en", "de", id="higher-q-wins-first"),
+        pytest.param("fr, de", "en", "fr", id="equal-q-first-listed"),
+        pytest.param("de;q=0, fr", "en", "fr", id="q0-excludes"),
+        pytest.param("de;q=0", "en", "en", id="only-excluded-gives-default"),
+        pytest.param("de; Q=0.0, fr;q=0.2", "en", "fr", id="q0-excludes-any-case"),
+        pytest.param("*", "en", "en", id="star-is-default"),
+        pytest.param("*", "de", "de", id="star-is-the-configured-default"),
+        pytest.param("xx, de;q=0.1", "en", "de", id="unknown-skipped"),
+        pytest.param("xx", "en", "en", id="unknown-only"),
+        pytest.param("xx-YY, tlh;q=0.8", "en", "en", id="unknowns-only"),
+        pytest.param("xx", "de", "de", id="default-language-de"),
+        pytest.param("zh-TW", "en", "en", id="zh-TW-not-simplified"),
+        pytest.param("zh-Hant", "en", "en", id="zh-Hant-not-simplified"),
+        pytest.param("zh-HK", "en", "en", id="zh-HK-not-simplified"),
+        pytest.param("zh-Hant-TW", "fr", "fr", id="zh-Hant-TW-gives-default"),
+        pytest.param("zh-TW, zh;q=0.5", "en", "zh", id="zh-after-zh-TW"),
+        pytest.param("zh-TW, ja;q=0.5", "en", "ja", id="next-choice-after-zh-TW"),
+    ],
+)
+def test_quality_values_and_fallback(
+    accept_language: str, default_language: str, expected: str
+) -> None:
+    """Quality values order the ranges; q=0, unknown and traditional Chinese fall through."""
+    response = ie_get(gate(default_language=default_language), accept_language)
+    assert response.status_code == 406
+    assert response.headers["content-language"] == expected
+    assert parse(response).html_attrs["lang"] == expected
+
+
+@pytest.mark.parametrize("default_language", ["en", "de"])
+def test_no_accept_language_gives_the_default(default_language: str) -> None:
+    """Without Accept-Language the page is in default_language."""
+    response = ie_get(gate(default_language=default_language))
+    assert response.headers["content-language"] == default_language
+    assert parse(response).html_attrs["lang"] == default_language
+
+
+MALFORMED: list[str | bytes] = [
+    ";;;",
+    "q=abc",
+    ";q=abc",
+    "," * 5000,
+    ", , ,;, ",
+    "=;=,;q=;q",
+    "-",
+    "-de",
+    "\t",
+    b"\xff\xfe\xfd",
+    "fran\u00e7ais, \u65e5\u672c\u8a9e".encode(),
+    "d\u00e9;q=0.9".encode("latin-1"),
+    ";" * 5000,
+    "x" * 10000,
+]
+
+
+@pytest.mark.parametrize("accept_language", MALFORMED, ids=lambda value: repr(value)[:30])
+def test_malformed_accept_language_gives_the_default(accept_language: str | bytes) -> None:
+    """An unreadable Accept-Language gives default_language and never an error."""
+    response = ie_get(gate(default_language="nl"), accept_language)
+    assert response.status_code == 406
+    assert response.headers["content-language"] == "nl"
+    assert parse(response).html_attrs["lang"] == "nl"
+
+
+@pytest.mark.parametrize("accept", [None, JSON_ACCEPT], ids=["html", "json"])
+@pytest.mark.parametrize("tag", LANGUAGE_TAGS)
+def test_vary_and_no_store_in_every_language(tag: str, accept: str | None) -> None:
+    """Every language, as HTML or JSON, says Vary: User-Agent, Accept, Accept-Language; no-store."""
+    response = ie_get(gate(), tag, accept)
+    assert response.headers["content-language"] == tag
+    vary = {field.strip().lower() for field in response.headers["vary"].split(",")}
+    assert vary == VARY_FIELDS
+    cache_control = {part.strip().lower() for part in response.headers["cache-control"].split(",")}
+    assert "no-store" in cache_control
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/problem+json"])
+def test_json_clients_get_problem_json(accept: str) -> None:
+    """A JSON Accept gets RFC 9457 problem+json with the agreed members, in English by default."""
+    response = ie_get(gate(), accept=accept)
+    assert response.status_code == 406
+    assert response.headers["content-language"] == "en"
+    body = problem(response)
+    assert set(body) == PROBLEM_MEMBERS
+    assert body["type"] == PROBLEM_TYPE
+    assert body["status"] == response.status_code
+    assert body["title"] == ENGLISH_HEADING
+    assert body["detail"] == ENGLISH_LINE
+    assert body["reason"] == Reason.INTERNET_EXPLORER.value
+
+
+def test_problem_status_follows_status_code() -> None:
+    """With status_code=451 both the response and the problem's status are 451."""
+    response = ie_get(gate(status_code=451), accept=JSON_ACCEPT)
+    assert response.status_code == 451
+    assert problem(response)["status"] == 451
+
+
+def test_problem_title_is_german_for_a_german_client() -> None:
+    """Accept-Language: de gives a German title and detail, not the English ones."""
+    response = ie_get(gate(), "de-DE, en;q=0.5", JSON_ACCEPT)
+    assert response.headers["content-language"] == "de"
+    body = problem(response)
+    assert body["title"] == translation("de")["heading"]
+    assert body["detail"] == translation("de")["message"]
+    assert body["title"] != ENGLISH_HEADING
+    assert body["detail"] != ENGLISH_LINE
+
+
+@pytest.mark.parametrize("tag", LANGUAGE_TAGS)
+def test_problem_is_in_every_language(tag: str) -> None:
+    """The problem's title and detail are the negotiated language's heading and line."""
+    response = ie_get(gate(), tag, "application/problem+json")
+    assert response.headers["content-language"] == tag
+    body = problem(response)
+    assert body["title"] == translation(tag)["heading"]
+    assert body["detail"] == translation(tag)["message"]
+
+
+def test_problem_lists_the_four_browsers_with_https_links() -> None:
+    """supported_browsers names exactly Chrome, Safari, Firefox and Edge, each with an https URL."""
+    browsers = problem(ie_get(gate(), accept=JSON_ACCEPT))["supported_browsers"]
+    assert isinstance(browsers, list)
+    assert [browser["name"] for browser in browsers] == BROWSER_NAMES
+    for browser in browsers:
+        assert set(browser) == {"name", "url"}
+        url = urlsplit(browser["url"])
+        assert url.scheme == "https", browser
+        assert url.netloc, browser
+
+
+@pytest.mark.parametrize("tag", ["en", "ja", "ar"])
+def test_problem_content_length_is_right(tag: str) -> None:
+    """The JSON's Content-Length counts its bytes, multi-byte text included."""
+    response = ie_get(gate(), tag, JSON_ACCEPT)
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert len(response.content) > 0
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        pytest.param("*/*", id="star"),
+        pytest.param("text/html", id="html"),
+        pytest.param("text/html, application/json;q=0.9", id="html-above-json"),
+        pytest.param("image/gif, image/jpeg, */*", id="old-ie"),
+        pytest.param(IE8_ACCEPT, id="ie8"),
+        pytest.param(IE11_ACCEPT, id="ie11"),
+        pytest.param("application/json;q=0, */*", id="json-refused"),
+        pytest.param("application/json;q=abc, text/html", id="json-unreadable-q"),
+    ],
+)
+def test_html_accepts_get_the_page(accept: str) -> None:
+    """Clients that do not rank JSON above HTML, old IE among them, get the HTML page."""
+    response = ie_get(gate(), accept=accept)
+    assert response.status_code == 406
+    assert media_type(response) == "text/html"
+    assert parse(response).headings == [ENGLISH_HEADING]
+
+
+def test_missing_accept_gets_the_page() -> None:
+    """A request with no Accept header at all gets the HTML page."""
+    client = gate()
+    del client.headers["accept"]
+    response = ie_get(client)
+    assert "accept" not in response.request.headers
+    assert response.status_code == 406
+    assert media_type(response) == "text/html"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        pytest.param("application/json, */*", id="json-more-specific-than-star"),
+        pytest.param("text/html;q=0.5, application/json", id="json-above-html"),
+        pytest.param("application/problem+json, text/html;q=0.9", id="problem-above-html"),
+        pytest.param("APPLICATION/JSON", id="upper-case"),
+    ],
+)
+def test_json_preferring_accepts_get_problem_json(accept: str) -> None:
+    """Clients that rank JSON above HTML, or tie with a more specific range, get problem+json."""
+    response = ie_get(gate(), accept=accept)
+    assert response.status_code == 406
+    assert problem(response)["status"] == 406
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        pytest.param("text/html;q=0.1, */*", id="html-low-json-via-star"),
+        pytest.param("text/html;q=0, */*", id="html-refused"),
+    ],
+)
+def test_a_more_specific_range_sets_html_quality(accept: str) -> None:
+    """text/html's own range outranks */* for HTML (RFC 9110 12.5.1), so JSON ranks above it."""
+    response = ie_get(gate(), accept=accept)
+    assert response.status_code == 406
+    assert media_type(response) == "application/problem+json"
+
+
+def test_head_with_json_accept_gets_headers_and_no_body() -> None:
+    """HEAD with a JSON Accept gets the problem+json headers, with GET's length, and no body."""
+    client = gate()
+    head = ie_get(client, "fr", JSON_ACCEPT, method="HEAD")
+    get = ie_get(client, "fr", JSON_ACCEPT)
+    assert head.status_code == 406
+    assert media_type(head) == "application/problem+json"
+    assert head.headers["content-language"] == "fr"
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
+
+
+@pytest.mark.parametrize("value", ["xx", 5, ""])
+def test_bad_default_language_is_refused_at_construction(value: object) -> None:
+    """default_language that is not one of the 12 tags raises ValueError naming the option."""
+    with pytest.raises(ValueError, match="default_language"):
+        UAGateMiddleware(app_that_must_not_run, default_language=value)  # type: ignore[arg-type]
+
+
+def test_star_does_not_bring_back_a_refused_default() -> None:
+    """'en;q=0, *' refuses English, so '*' picks another language, not the default."""
+    from uagate.page import negotiate_language
+
+    chosen = negotiate_language("en;q=0, *", "en")
+    assert chosen != "en"
+    assert chosen in LANGUAGES
+    assert negotiate_language("de;q=0, *", "en") == "en"

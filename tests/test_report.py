@@ -1,0 +1,146 @@
+"""Report-only mode, the uagate logger, the on_verdict hook and the verdict in scope state."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from uagate import Reason, UAGateMiddleware, Verdict
+from uagate.testing import CHROME, IE8, IE11
+
+from .test_examples import load_example
+
+
+async def show_verdict(request: Request) -> PlainTextResponse:
+    """An endpoint that shows the verdict the gate left in request.state."""
+    verdict: Verdict | None = getattr(request.state, "uagate", None)
+    if verdict is None:
+        return PlainTextResponse("no verdict")
+    return PlainTextResponse(f"{verdict.gated} {verdict.reason}")
+
+
+def client_for(**options: Any) -> TestClient:
+    """A Starlette app that shows request.state.uagate, behind the gate."""
+    return TestClient(
+        UAGateMiddleware(Starlette(routes=[Route("/{p:path}", show_verdict)]), **options)
+    )
+
+
+def uagate_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The records the uagate logger wrote."""
+    return [record for record in caplog.records if record.name == "uagate"]
+
+
+def test_report_only_lets_everything_through(caplog: pytest.LogCaptureFixture) -> None:
+    """report_only=True: IE reaches the app, with the would-be verdict in request.state."""
+    with caplog.at_level(logging.INFO, logger="uagate"):
+        response = client_for(report_only=True).get("/shop", headers={"User-Agent": IE11})
+    assert response.status_code == 200
+    assert response.text == "True internet-explorer"
+    [record] = uagate_records(caplog)
+    assert record.levelno == logging.INFO
+    assert "would gate" in record.getMessage()
+    assert record.uagate_report_only is True  # type: ignore[attr-defined]
+
+
+def test_gated_request_logs_one_info_record(caplog: pytest.LogCaptureFixture) -> None:
+    """One INFO record per gated request, with family, version, reason and path."""
+    with caplog.at_level(logging.DEBUG, logger="uagate"):
+        client_for().get("/account/settings", headers={"User-Agent": IE8})
+    [record] = uagate_records(caplog)
+    assert record.levelno == logging.INFO
+    assert record.exc_info is None
+    assert (
+        record.uagate_family,  # type: ignore[attr-defined]
+        record.uagate_version,  # type: ignore[attr-defined]
+        record.uagate_reason,  # type: ignore[attr-defined]
+        record.uagate_path,  # type: ignore[attr-defined]
+    ) == ("IE", "8.0", "internet-explorer", "/account/settings")
+    assert record.getMessage() == "uagate: gated IE 8.0 (internet-explorer) GET /account/settings"
+
+
+def test_passed_requests_log_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    """Ordinary passed traffic writes no log record at all."""
+    with caplog.at_level(logging.DEBUG, logger="uagate"):
+        for user_agent in (CHROME, "curl/8.0", "", "garbage"):
+            client_for().get("/", headers={"User-Agent": user_agent})
+    assert uagate_records(caplog) == []
+
+
+def test_verdict_is_in_scope_state_for_passed_requests() -> None:
+    """A passed request carries its verdict in scope['state']['uagate']."""
+    assert client_for().get("/", headers={"User-Agent": CHROME}).text == "False supported"
+    assert client_for().get("/", headers={"User-Agent": "-"}).text == "False no-user-agent"
+
+
+def test_sync_hook_sees_every_verdict() -> None:
+    """on_verdict is called with the request and verdict, gated or passed."""
+    seen: list[tuple[str, bool, Reason]] = []
+
+    def hook(request: HTTPConnection, verdict: Verdict) -> None:
+        seen.append((request.url.path, verdict.gated, verdict.reason))
+
+    client = client_for(on_verdict=hook)
+    client.get("/a", headers={"User-Agent": IE11})
+    client.get("/b", headers={"User-Agent": CHROME})
+    assert seen == [
+        ("/a", True, Reason.INTERNET_EXPLORER),
+        ("/b", False, Reason.SUPPORTED),
+    ]
+
+
+def test_async_hook_is_awaited() -> None:
+    """An async on_verdict hook is awaited."""
+    seen: list[Reason] = []
+
+    async def hook(request: HTTPConnection, verdict: Verdict) -> None:
+        seen.append(verdict.reason)
+
+    client_for(on_verdict=hook).get("/", headers={"User-Agent": IE11})
+    assert seen == [Reason.INTERNET_EXPLORER]
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_hook_that_raises_never_breaks_the_request(
+    is_async: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hook that raises is logged; IE still gets the page and Chrome the app."""
+
+    def sync_hook(request: HTTPConnection, verdict: Verdict) -> None:
+        raise RuntimeError("metrics down")
+
+    async def async_hook(request: HTTPConnection, verdict: Verdict) -> None:
+        raise RuntimeError("metrics down")
+
+    client = client_for(on_verdict=async_hook if is_async else sync_hook)
+    with caplog.at_level(logging.WARNING, logger="uagate"):
+        assert client.get("/", headers={"User-Agent": IE11}).status_code == 406
+        assert client.get("/", headers={"User-Agent": CHROME}).text == "False supported"
+    failures = [r for r in uagate_records(caplog) if "metrics down" in r.getMessage()]
+    assert len(failures) == 1  # logged once per cause
+    assert failures[0].exc_info is not None
+
+
+def test_hook_must_be_callable() -> None:
+    """on_verdict that is not callable fails at construction."""
+    with pytest.raises(TypeError, match="on_verdict"):
+        UAGateMiddleware(show_verdict, on_verdict="count")  # type: ignore[arg-type]
+
+
+def test_metrics_example_counts_verdicts() -> None:
+    """examples/metrics.py counts verdicts with prometheus_client and shows a banner."""
+    example = load_example("metrics")
+    client = TestClient(example.app)
+    assert client.get("/", headers={"User-Agent": IE11}).text.startswith("Your browser will soon")
+    assert client.get("/", headers={"User-Agent": CHROME}).text == "Hello!"
+    client.get("/", headers={"User-Agent": CHROME})
+    metrics = client.get("/metrics").text
+    assert 'uagate_verdicts_total{gated="true",reason="internet-explorer"} 1.0' in metrics
+    assert 'uagate_verdicts_total{gated="false",reason="supported"} 2.0' in metrics
