@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from uagate import detect
+from uagate import _log
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("UAGATE_CORPUS", ROOT.parent / "shared" / "corpus" / "ua_dev.tsv"))
@@ -20,7 +20,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 @pytest.fixture(autouse=True)
 def _forget_logged_causes() -> None:
     """Each test sees uagate's log-once memory empty, whatever ran before it."""
-    detect._logged_causes.clear()
+    _log._logged_causes.clear()
 
 
 def corpus_path() -> Path:

@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Message, Scope
 
-from uagate import UAGateMiddleware
+from uagate import Reason, UAGateMiddleware, Verdict
 from uagate.bypass import safe_next
 from uagate.testing import CHROME, IE11
 
@@ -445,3 +445,24 @@ def test_continue_link_and_endpoint_live_under_the_root_path() -> None:
     start = response_start(asyncio.run(run_asgi(app, follow_scope)))
     assert start["status"] == 303
     assert dict(start["headers"])[b"location"] == b"/app/docs/page"
+
+
+def test_continued_request_carries_its_verdict_and_reaches_the_hook() -> None:
+    """A request let through by the cookie gets reason 'continued' in state and in the hook."""
+    seen: list[tuple[bool, Reason]] = []
+
+    async def show(request: Request) -> PlainTextResponse:
+        verdict = request.state.uagate
+        return PlainTextResponse(f"{verdict.gated} {verdict.reason} {verdict.client.family}")
+
+    def hook(request: HTTPConnection, verdict: Verdict) -> None:
+        seen.append((verdict.gated, verdict.reason))
+
+    app = UAGateMiddleware(
+        Starlette(routes=[Route("/", show)]), allow_continue=True, on_verdict=hook
+    )
+    client = TestClient(app)
+    client.cookies.set(COOKIE_NAME, "1")
+    response = client.get("/", headers={"User-Agent": IE11})
+    assert response.text == "False continued IE"
+    assert seen == [(False, Reason.CONTINUED)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import WebSocketRoute
+from starlette.routing import Mount, WebSocketRoute
 from starlette.testclient import TestClient, WebSocketDenialResponse
 from starlette.types import Message, Scope
 from starlette.websockets import WebSocket
@@ -156,3 +157,36 @@ def test_websocket_excluded_path_is_not_gated() -> None:
     with client.websocket_connect("/ws", headers={"User-Agent": IE11}) as websocket:
         websocket.send_text("x")
         assert websocket.receive_text() == "x"
+
+
+def test_async_exclude_is_refused() -> None:
+    """An async exclude callable would always look true, so it is refused."""
+
+    async def internal(request: Request) -> bool:
+        return False
+
+    with pytest.raises(TypeError, match="not async"):
+        UAGateMiddleware(hello_asgi, exclude=internal)  # type: ignore[arg-type]
+
+
+def test_exclude_that_raises_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """An exclude callable that raises is logged with its traceback, once."""
+
+    def broken(request: Request) -> bool:
+        raise RuntimeError("exclude bug")
+
+    client = client_for(exclude=broken)
+    with caplog.at_level(logging.WARNING, logger="uagate"):
+        for _ in range(3):
+            assert client.get("/", headers={"User-Agent": IE11}).status_code == 200
+    records = [r for r in caplog.records if "exclude bug" in r.getMessage()]
+    assert len(records) == 1
+    assert records[0].exc_info is not None
+
+
+def test_excluded_paths_are_matched_below_the_mount_point() -> None:
+    """Under Mount('/api', ...), exclude_paths=['/health'] excludes /api/health."""
+    inner = UAGateMiddleware(hello_asgi, exclude_paths=["/health"])
+    client = TestClient(Starlette(routes=[Mount("/api", app=inner)]))
+    assert client.get("/api/health", headers={"User-Agent": IE11}).status_code == 200
+    assert client.get("/api/other", headers={"User-Agent": IE11}).status_code == 406

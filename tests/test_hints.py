@@ -113,3 +113,13 @@ def test_malformed_hints_through_the_middleware_never_raise() -> None:
     for value in (b"\xff\xfe", b'"Chromium";v="1' + b"2" * 2000 + b'"', b";;;,,,"):
         response = client.get("/", headers=[(b"user-agent", IE11.encode()), (b"sec-ch-ua", value)])
         assert response.status_code == 406
+
+
+def test_full_version_list_alone_is_enough() -> None:
+    """Sec-CH-UA-Full-Version-List sent without Sec-CH-UA still names the brand."""
+    verdict = check(IE11, {"Sec-CH-UA-Full-Version-List": CHROME_124_FULL})
+    assert not verdict.gated
+    assert verdict.client.version == (124, 0, 6367, 91)
+    client = TestClient(UAGateMiddleware(hello_asgi))
+    headers = {"User-Agent": IE11, "Sec-CH-UA-Full-Version-List": CHROME_124_FULL}
+    assert client.get("/", headers=headers).status_code == 200

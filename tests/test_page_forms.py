@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.testclient import TestClient
 
 from uagate import Client, Reason, UAGateMiddleware, Verdict
@@ -27,11 +27,11 @@ def gate(page: object, **options: object) -> TestClient:
 
 
 def test_html_string_template() -> None:
-    """An HTML string is a template: placeholders are filled for the gated client."""
+    """An HTML string is a template: placeholders are filled (and escaped, ' too)."""
     response = gate(TEMPLATE).get("/", headers={"User-Agent": IE8})
     assert response.status_code == 406
     assert response.text == (
-        "<html lang='en'><h1>We don't support Internet Explorer</h1>"
+        "<html lang='en'><h1>We don&#x27;t support Internet Explorer</h1>"
         "<p>Please use Chrome, Safari, Firefox, or Edge to view this site.</p>"
         "<i>IE 8.0 internet-explorer</i></html>"
     )
@@ -61,6 +61,15 @@ def test_template_values_are_html_escaped() -> None:
     request = HTTPConnection(http_scope([]))
     response = page.answer(request, Verdict(True, Reason.PREDICATE, client), "")
     assert response.body == b"<b>&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;&amp;</b>"
+
+
+def test_user_agent_cannot_break_out_of_a_single_quoted_attribute() -> None:
+    """A family copied from the User-Agent cannot close a ' attribute in a template."""
+    user_agent = "x' autofocus onfocus='alert(1)/1.0 CFNetwork/1.0 (Windows NT 6.1; Trident/7.0)"
+    response = gate("<p title='$family'>$heading</p>").get("/", headers={"User-Agent": user_agent})
+    assert response.status_code == 406
+    assert "autofocus onfocus='" not in response.text
+    assert "x&#x27; autofocus" in response.text
 
 
 def test_template_with_head_has_no_body() -> None:
@@ -134,3 +143,44 @@ def test_callable_returning_no_response_falls_back() -> None:
     response = gate(page).get("/", headers={"User-Agent": IE11})
     assert response.status_code == 406
     assert "<h1>We don't support Internet Explorer</h1>" in response.text
+
+
+def test_callable_response_gets_no_store_and_vary() -> None:
+    """A page callable's response is kept out of caches like the default page."""
+
+    def page(request: Request, verdict: Verdict) -> Response:
+        return HTMLResponse("<p>old</p>", status_code=406)
+
+    response = gate(page).get("/", headers={"User-Agent": IE11})
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
+
+
+def test_callable_keeps_its_own_cache_control() -> None:
+    """A page callable that sets Cache-Control itself keeps it."""
+
+    def page(request: Request, verdict: Verdict) -> Response:
+        return HTMLResponse("<p>old</p>", headers={"Cache-Control": "private, max-age=0"})
+
+    response = gate(page).get("/", headers={"User-Agent": IE11})
+    assert response.headers["cache-control"] == "private, max-age=0"
+
+
+def test_callable_response_that_fails_before_starting_falls_back(tmp_path: Path) -> None:
+    """A response that fails before it sends anything is replaced by the default page."""
+
+    def page(request: Request, verdict: Verdict) -> Response:
+        return FileResponse(tmp_path / "missing.html", status_code=406)
+
+    response = gate(page).get("/", headers={"User-Agent": IE11})
+    assert response.status_code == 406
+    assert "<h1>We don't support Internet Explorer</h1>" in response.text
+
+
+def test_one_language_template_has_no_content_language() -> None:
+    """A template with no translated placeholder does not claim the client's language."""
+    response = gate("<p>Please upgrade your browser.</p>").get(
+        "/", headers={"User-Agent": IE11, "Accept-Language": "ja"}
+    )
+    assert response.text == "<p>Please upgrade your browser.</p>"
+    assert "content-language" not in response.headers

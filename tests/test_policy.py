@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -273,3 +274,118 @@ def test_outdated_browser_through_the_middleware() -> None:
     client = TestClient(UAGateMiddleware(hello_asgi, policy=Policy.modern()))
     assert client.get("/", headers={"User-Agent": chrome(100)}).status_code == 406
     assert client.get("/", headers={"User-Agent": chrome(120)}).content == b"plain"
+
+
+def opera(major: int) -> str:
+    """Desktop Opera's User-Agent at a given major version."""
+    return (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/120.0.0.0 Safari/537.36 OPR/{major}.0.0.0"
+    )
+
+
+def edge(major: int) -> str:
+    """Chromium Edge's desktop User-Agent at a given major version."""
+    return (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{major}.0.0.0 Safari/537.36 Edg/{major}.0.0.0"
+    )
+
+
+OPERA_ANDROID_86 = (
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Mobile Safari/537.36 OPR/86.0.0.0"
+)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "status"),
+    [
+        pytest.param(chrome(119), 406, id="chrome-119"),
+        pytest.param(chrome(120), 200, id="chrome-120"),
+        pytest.param(firefox(120), 406, id="firefox-120"),
+        pytest.param(firefox(121), 200, id="firefox-121"),
+        pytest.param(safari("17.1"), 406, id="safari-17.1"),
+        pytest.param(safari("17.2"), 200, id="safari-17.2"),
+        pytest.param(iphone_safari("17.1"), 406, id="mobile-safari-17.1"),
+        pytest.param(opera(105), 406, id="opera-105"),
+        pytest.param(opera(106), 200, id="opera-106"),
+        pytest.param(edge(119), 406, id="edge-119"),
+        pytest.param(edge(120), 200, id="edge-120"),
+        pytest.param(EDGE_LEGACY, 406, id="edgehtml-18"),
+        # Opera for Android numbers its versions apart from desktop Opera: not judged by 'opera'.
+        pytest.param(OPERA_ANDROID_86, 200, id="opera-android-86"),
+        pytest.param(IE11, 406, id="ie11"),
+        pytest.param(GOOGLEBOT, 200, id="googlebot"),
+    ],
+)
+def test_modern_preset_through_the_middleware(user_agent: str, status: int) -> None:
+    """Policy.modern() through the middleware: each family at and below its limit."""
+    client = TestClient(UAGateMiddleware(hello_asgi, policy=Policy.modern()))
+    assert client.get("/", headers={"User-Agent": user_agent}).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "status"),
+    [
+        pytest.param(IE8, 406, id="ie8"),
+        pytest.param(IE10, 200, id="ie10"),
+        pytest.param(IE11_COMPATIBILITY_VIEW, 406, id="ie11-compat"),
+        pytest.param(
+            "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/5.0)", 406, id="ie9"
+        ),
+        pytest.param(safari("16.3"), 200, id="safari-not-named"),
+    ],
+)
+def test_ie_engine_version_rule_through_the_middleware(user_agent: str, status: int) -> None:
+    """gate_ie=False with min_versions['ie'] judges IE by its engine, through the middleware."""
+    client = TestClient(UAGateMiddleware(hello_asgi, policy=IE_FROM_10))
+    assert client.get("/", headers={"User-Agent": user_agent}).status_code == status
+
+
+def test_opera_mobile_has_its_own_family_name() -> None:
+    """min_versions={'opera_mobile': 87} judges Opera for Android by its own numbers."""
+    assert check(OPERA_ANDROID_86, policy=Policy(min_versions={"opera_mobile": 87})).gated
+    assert not check(OPERA_ANDROID_86, policy=Policy(min_versions={"opera": 200})).gated
+
+
+def test_async_predicate_is_refused() -> None:
+    """An async predicate would always look true, so Policy refuses it."""
+
+    async def is_opera_mini(client: Client) -> bool:
+        return client.family == "Opera Mini"
+
+    with pytest.raises(TypeError, match="not async"):
+        Policy(predicate=is_opera_mini)  # type: ignore[arg-type]
+
+
+def test_predicate_that_raises_or_returns_no_bool_passes_the_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A predicate that raises or returns a non-bool is logged, and the request passes."""
+
+    def broken(client: Client) -> bool:
+        raise RuntimeError("predicate bug")
+
+    def not_bool(client: Client) -> bool:
+        return "yes"  # type: ignore[return-value]
+
+    for predicate, cause in ((broken, "predicate bug"), (not_bool, "not a bool")):
+        app = UAGateMiddleware(hello_asgi, policy=Policy(predicate=predicate))
+        with caplog.at_level(logging.WARNING, logger="uagate"):
+            response = TestClient(app).get("/", headers={"User-Agent": CHROME})
+        assert response.status_code == 200
+        assert any(cause in record.getMessage() for record in caplog.records)
+
+
+def test_duplicate_family_names_are_refused() -> None:
+    """'Chrome' and 'chrome' in one min_versions are the same family named twice."""
+    with pytest.raises(ValueError, match="twice"):
+        Policy(min_versions={"Chrome": 100, "chrome": 120})
+
+
+def test_policies_are_hashable_values() -> None:
+    """Equal policies are equal and hash alike."""
+    assert Policy.modern() == Policy.modern()
+    assert hash(Policy.modern()) == hash(Policy.modern())
+    assert hash(Policy()) != hash(Policy.modern())

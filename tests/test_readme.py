@@ -36,3 +36,16 @@ def test_page_size_quoted_is_the_real_one() -> None:
     size = len(render_page().encode("utf-8"))
     assert f"In English it is {size:,} bytes" in README
     assert f"content-length: {size}" in README
+
+
+def test_every_option_section_gives_type_default_and_an_example() -> None:
+    """Each option's section says its type and default and shows it in a python block."""
+    start = README.index("## Options")
+    end = README.index("\n## ", start + 1)
+    sections = re.split(r"^### `", README[start:end], flags=re.MULTILINE)[1:]
+    for section in sections:
+        name = section.split("`", 1)[0]
+        body = section.split("\n", 1)[1]
+        assert "- type:" in body, name
+        assert "- default:" in body, name
+        assert f"{name}=" in body.split("```python", 1)[1], name

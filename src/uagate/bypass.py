@@ -6,6 +6,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Scope
+
+from uagate.exclusions import route_path
 
 __all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
 
@@ -48,6 +51,14 @@ class ContinueFlow:
     def __init__(self, path: str, max_age: int) -> None:
         self.path = path
         self.max_age = max_age
+
+    def matches(self, scope: Scope) -> bool:
+        """True for a GET or HEAD to the continue path (below the app's root path)."""
+        return (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and route_path(scope) == self.path
+        )
 
     def link(self, request: Request) -> str:
         """The continue URL for the page the client asked for (under the app's root path)."""

@@ -59,7 +59,11 @@ class Decider:
             return Verdict(False, Reason.NO_USER_AGENT, Client(capped))
         if self._precheck and not may_be_internet_explorer(capped):
             return Verdict(False, Reason.SUPPORTED, Client(capped))
-        hints = ClientHints.parse(sec_ch_ua, full_version_list) if sec_ch_ua else None
+        hints = (
+            ClientHints.parse(sec_ch_ua, full_version_list)
+            if sec_ch_ua or full_version_list
+            else None
+        )
         client = detect(capped, hints)
         if client is None:
             return Verdict(False, Reason.UNPARSEABLE, Client(capped))

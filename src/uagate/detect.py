@@ -9,11 +9,12 @@ record for browser family names and versions.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
 import user_agents
+
+from uagate._log import log_once
 
 __all__ = [
     "CHROMIUM_BRANDS",
@@ -23,11 +24,8 @@ __all__ = [
     "ClientHints",
     "cap",
     "detect",
-    "log_once",
     "may_be_internet_explorer",
 ]
-
-logger = logging.getLogger("uagate")
 
 #: How many characters of a User-Agent are read. The longest real Trident
 #: strings in our corpus are 263 (IE) and 287 (Trident shells) characters; the
@@ -189,7 +187,8 @@ class ClientHints:
     """The browser brands a client names in ``Sec-CH-UA``, with their versions.
 
     Versions come from ``Sec-CH-UA-Full-Version-List`` where it is sent and
-    well formed, else from ``Sec-CH-UA`` (major version only).
+    well formed, else from ``Sec-CH-UA`` (major version only); either header
+    alone is enough.
     """
 
     brands: tuple[tuple[str, tuple[int, ...]], ...]
@@ -198,11 +197,18 @@ class ClientHints:
     def parse(
         cls, sec_ch_ua: str | None, full_version_list: str | None = None
     ) -> ClientHints | None:
-        """Read the hint headers; None when ``Sec-CH-UA`` is missing or malformed."""
+        """Read the hint headers; None when neither is sent well formed.
+
+        Either header alone is enough; where both are, ``Sec-CH-UA`` names the
+        brands and the full list gives their versions.
+        """
         brands = _brand_list(sec_ch_ua)
+        full = _brand_list(full_version_list)
+        if brands is None:
+            brands, full = full, None
         if brands is None:
             return None
-        full = _brand_list(full_version_list) or {}
+        full = full or {}
         return cls(tuple((brand, full.get(brand, version)) for brand, version in brands.items()))
 
     @property
@@ -261,30 +267,6 @@ def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
         log_once(exc, "parsing a User-Agent")
         return None
     return str(browser.family), _numeric(browser.version)
-
-
-_logged_causes: set[str] = set()
-_DIGITS = re.compile(r"\d+")
-
-
-def log_once(exc: Exception, doing: str, *, traceback: bool = False) -> None:
-    """Log a failure once per distinct cause; the request still passes.
-
-    The cause is the exception's type and message with numbers left out, so a
-    parser error on a 5,000-digit version and one on 5,001 digits are one cause.
-    At most 100 causes are remembered, so hostile input cannot grow the set.
-    ``traceback`` adds the stack, for failures that are bugs rather than input.
-    """
-    cause = f"{type(exc).__name__}: {_DIGITS.sub('N', str(exc))[:120]}"
-    if cause in _logged_causes or len(_logged_causes) >= 100:
-        return
-    _logged_causes.add(cause)
-    logger.warning(
-        "uagate: %s failed (%s); the request passes",
-        doing,
-        cause,
-        exc_info=exc if traceback else None,
-    )
 
 
 def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:

@@ -8,7 +8,9 @@ from collections.abc import Callable, Collection, Sequence
 from starlette.requests import HTTPConnection, Request
 from starlette.types import Scope
 
-__all__ = ["Exclusions", "RequestPredicate"]
+from uagate.policy import is_async_callable
+
+__all__ = ["Exclusions", "RequestPredicate", "route_path"]
 
 #: A callable on the request (a Request, or an HTTPConnection for a websocket
 #: handshake); ``True`` means "leave this request alone".
@@ -22,9 +24,10 @@ class Exclusions:
 
     ``paths``: a prefix string (``"/static/"``, ``"/health"``) excludes every
     path that starts with it; a compiled regular expression excludes every
-    path it matches with ``search``. ``methods``: when given, only requests
-    with these methods are gated. ``exclude``: a callable on the request that
-    returns ``True`` to leave it alone.
+    path it matches with ``search``. Paths are matched below the app's root
+    path, as routes are. ``methods``: when given, only requests with these
+    methods are gated. ``exclude``: a plain (not async) callable on the
+    request that returns ``True`` to leave it alone.
     """
 
     __slots__ = ("_exclude", "_methods", "_patterns", "_prefixes")
@@ -61,8 +64,11 @@ class Exclusions:
                     f"not {methods!r}"
                 )
             methods = frozenset(m.upper() for m in methods)
-        if exclude is not None and not callable(exclude):
-            raise TypeError(f"UAGateMiddleware option exclude must be callable, not {exclude!r}")
+        if exclude is not None and (not callable(exclude) or is_async_callable(exclude)):
+            raise TypeError(
+                "UAGateMiddleware option exclude must be a plain (not async) callable, "
+                f"not {exclude!r}"
+            )
         self._prefixes = tuple(prefixes)
         self._patterns = tuple(patterns)
         self._methods = methods
@@ -78,9 +84,25 @@ class Exclusions:
         method = scope["method"] if is_http else "GET"
         if self._methods is not None and method not in self._methods:
             return True
-        path: str = scope["path"]
+        path = route_path(scope)
         if path.startswith(self._prefixes) or any(p.search(path) for p in self._patterns):
             return True
         if self._exclude is None:
             return False
-        return bool(self._exclude(Request(scope) if is_http else HTTPConnection(scope)))
+        answer = self._exclude(Request(scope) if is_http else HTTPConnection(scope))
+        if not isinstance(answer, bool):
+            raise TypeError(f"the exclude callable returned {type(answer).__name__}, not a bool")
+        return answer
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the app's root path, as Starlette's routing sees it.
+
+    Under a ``Mount("/api", ...)`` or ``uvicorn --root-path /api``, a request
+    for ``/api/health`` has the route path ``/health``.
+    """
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+        return path[len(root) :] or "/"
+    return path

@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 import inspect
-import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from starlette.requests import HTTPConnection, Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from uagate._headers import read_headers, vary_user_agent
+from uagate._log import log_gated, log_once
 from uagate.bypass import ContinueFlow
 from uagate.decision import Decider
-from uagate.detect import DEFAULT_MAX_LENGTH, log_once
+from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.exclusions import Exclusions, RequestPredicate
 from uagate.page import DEFAULT_STATUS_CODE, Page, PageCallable
-from uagate.policy import DEFAULT_POLICY, Policy, Verdict
+from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
 __all__ = ["UAGateMiddleware", "VerdictHook"]
-
-logger = logging.getLogger("uagate")
 
 #: ``on_verdict``: called with the request (a Request, or an HTTPConnection for a
 #: websocket handshake) and its verdict; may be async.
 VerdictHook = Callable[[HTTPConnection, Verdict], Awaitable[None] | None]
 
 _THIRTY_DAYS = 30 * 24 * 60 * 60
-_WEBSOCKET_DENIAL = "websocket.http.response"
 
 
 def _require_bool(name: str, value: object) -> bool:
@@ -130,49 +128,45 @@ class UAGateMiddleware:
 
     async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
         flow = self._continue
-        is_http = scope["type"] == "http"
-        if (
-            flow is not None
-            and is_http
-            and scope["path"] == scope.get("root_path", "") + flow.path
-            and scope["method"] in ("GET", "HEAD")
-        ):
+        if flow is not None and flow.matches(scope):
             await flow.respond(Request(scope))(scope, receive, send)
             return
         if self._exclusions and self._skip(scope):
             await self.app(scope, receive, send)
             return
-        user_agent, sec_ch_ua, full_list, cookie = _read_headers(
+        user_agent, sec_ch_ua, full_list, cookie = read_headers(
             scope, self.max_user_agent_length, flow is not None
         )
-        if flow is not None and flow.has_cookie(cookie):
-            await self.app(scope, receive, send)
-            return
         try:
             verdict = self._decide(user_agent, sec_ch_ua, full_list)
         except Exception as exc:  # fail open: a bug in detection never breaks the site
             log_once(exc, "deciding for a request", traceback=True)
             await self.app(scope, receive, send)
             return
+        if verdict.gated and flow is not None and flow.has_cookie(cookie):
+            verdict = Verdict(False, Reason.CONTINUED, verdict.client)
         if verdict.gated or self.on_verdict is not None:
-            request = Request(scope) if is_http else HTTPConnection(scope)
+            request = Request(scope) if scope["type"] == "http" else HTTPConnection(scope)
             if verdict.gated:
-                _log_gated(request, verdict, self.report_only)
+                log_gated(request, verdict, self.report_only)
             if self.on_verdict is not None:
                 await self._call_hook(self.on_verdict, request, verdict)
             if verdict.gated and not self.report_only:
-                await self._refuse(request, verdict, scope, receive, send)
+                link = (
+                    flow.link(request) if flow is not None and isinstance(request, Request) else ""
+                )
+                await self._page.send(request, verdict, link, receive, send)
                 return
         scope.setdefault("state", {})["uagate"] = verdict
-        if self.vary_user_agent and is_http:
-            send = _vary_user_agent(send)
+        if self.vary_user_agent and scope["type"] == "http":
+            send = vary_user_agent(send)
         await self.app(scope, receive, send)
 
     def _skip(self, scope: Scope) -> bool:
         try:
             return self._exclusions.skip(scope)
         except Exception as exc:  # fail open: an exclusion that raises lets the request through
-            log_once(exc, "the exclude predicate", traceback=True)
+            log_once(exc, "the exclude callable", traceback=True)
             return True
 
     @staticmethod
@@ -183,97 +177,3 @@ class UAGateMiddleware:
                 await result
         except Exception as exc:  # a metrics hook never breaks a request
             log_once(exc, "the on_verdict hook", traceback=True)
-
-    async def _refuse(
-        self, request: HTTPConnection, verdict: Verdict, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """Send the gate page; a websocket gets 403 where the server can send it, else 1008."""
-        if isinstance(request, Request):
-            link = self._continue.link(request) if self._continue is not None else ""
-            page = await self._page.respond(request, verdict, link)
-            await page(scope, receive, send)
-        elif _WEBSOCKET_DENIAL in scope.get("extensions", {}):
-            response = self._page.answer(request, verdict, "")
-            response.status_code = 403
-            await response(scope, receive, send)
-        elif (await receive())["type"] == "websocket.connect":
-            await send({"type": "websocket.close", "code": 1008, "reason": "unsupported browser"})
-
-
-def _read_headers(
-    scope: Scope, max_length: int, want_cookie: bool
-) -> tuple[str | None, str | None, str | None, str | None]:
-    """User-Agent (capped), Sec-CH-UA, its full version list and Cookie, in one pass.
-
-    The first of duplicate headers counts, as in ``request.headers``. The
-    User-Agent is cut as bytes before decoding, so a 1 MB header costs what a
-    short one does (latin-1 maps one byte to one character).
-    """
-    user_agent = sec_ch_ua = full_list = None
-    cookies: list[bytes] = []
-    for name, value in scope["headers"]:
-        name = name.lower()
-        if name == b"user-agent":
-            if user_agent is None:
-                user_agent = value.lstrip()[:max_length].decode("latin-1")
-        elif name == b"sec-ch-ua":
-            if sec_ch_ua is None:
-                sec_ch_ua = value[:1025].decode("latin-1")
-        elif name == b"sec-ch-ua-full-version-list":
-            if full_list is None:
-                full_list = value[:1025].decode("latin-1")
-        elif want_cookie and name == b"cookie":
-            cookies.append(value)
-    cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
-    return user_agent, sec_ch_ua, full_list, cookie
-
-
-def _log_gated(request: HTTPConnection, verdict: Verdict, report_only: bool) -> None:
-    """One INFO record per gated (or, in report-only mode, would-be gated) request."""
-    client = verdict.client
-    version = ".".join(map(str, client.version)) or "?"
-    logger.info(
-        "uagate: %s %s %s (%s) %s %s",
-        "would gate" if report_only else "gated",
-        client.family,
-        version,
-        verdict.reason.value,
-        request.scope.get("method", "WEBSOCKET"),
-        request.url.path,
-        extra={
-            "uagate_family": client.family,
-            "uagate_version": version,
-            "uagate_reason": verdict.reason.value,
-            "uagate_path": request.url.path,
-            "uagate_report_only": report_only,
-        },
-    )
-
-
-def _vary_user_agent(send: Send) -> Send:
-    """Wrap ``send`` so that the response start says ``Vary: User-Agent``."""
-
-    async def send_with_vary(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": _merge_vary(list(message.get("headers", [])))}
-        await send(message)
-
-    return send_with_vary
-
-
-def _merge_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Add ``User-Agent`` to the first ``Vary`` header, or add one; ``*`` is left alone."""
-    first = None
-    for index, (name, value) in enumerate(headers):
-        if name.lower() == b"vary":
-            fields = {field.strip().lower() for field in value.split(b",")}
-            if b"*" in fields or b"user-agent" in fields:
-                return headers
-            first = index if first is None else first
-    if first is None:
-        headers.append((b"vary", b"User-Agent"))
-    else:
-        name, value = headers[first]
-        kept = value.rstrip(b", \t")
-        headers[first] = (name, kept + b", User-Agent" if kept.strip() else b"User-Agent")
-    return headers

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import json
-import logging
 import os
 import string
 from collections.abc import Awaitable, Callable, Mapping
@@ -16,8 +16,9 @@ from types import MappingProxyType
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
+from starlette.types import Message, Receive, Send
 
-from uagate.detect import log_once
+from uagate._log import log_once
 from uagate.policy import Reason, Verdict
 
 __all__ = [
@@ -33,8 +34,6 @@ __all__ = [
     "negotiate_language",
     "render_page",
 ]
-
-logger = logging.getLogger("uagate")
 
 #: The status of the gate page. 406 Not Acceptable: the server will not serve
 #: this client. Old IE shows a body over 512 bytes as it is, for any status.
@@ -69,6 +68,10 @@ PLACEHOLDERS = (
     "version",
     "reason",
 )
+
+# The placeholders whose values depend on the negotiated language.
+_TRANSLATED = frozenset({"lang", "dir", "title", "heading", "message", "note", "continue_text"})
+_WEBSOCKET_DENIAL = "websocket.http.response"
 
 #: What ``page=`` may also be: a callable that builds the whole response.
 PageCallable = Callable[[Request, Verdict], Response | Awaitable[Response]]
@@ -225,6 +228,15 @@ def _render_default(strings: Mapping[str, str], continue_url: str) -> str:
     return _default_template().substitute(values)
 
 
+def _identifiers(template: string.Template) -> set[str]:
+    """The placeholder names a template uses (Template.get_identifiers is 3.11+)."""
+    return {
+        match.group("named") or match.group("braced")
+        for match in template.pattern.finditer(template.template)
+        if match.group("named") or match.group("braced")
+    }
+
+
 def _check_template(text: str) -> string.Template:
     """A user template, checked now so that a typo fails at startup."""
     template = string.Template(text)
@@ -241,17 +253,27 @@ def _check_template(text: str) -> string.Template:
 
 
 class Page:
-    """Builds the gate response for a gated request.
+    """Builds and sends the gate response for a gated request.
 
     ``page`` is ``None`` (the default page, in the client's language), an
     HTML template string, a path to a template file, or a callable
     ``(request, verdict) -> Response`` (sync or async). A template may use the
     placeholders in :data:`PLACEHOLDERS` (``$heading``, ``$message``, ...),
-    each HTML-escaped. A callable that raises, or returns something that is
-    not a response, is logged and the default page is served instead.
+    each HTML-escaped. A callable that raises, returns something that is not a
+    response, or whose response fails before it starts, is logged and the
+    default page is served instead; its response gets ``Cache-Control:
+    no-store`` and ``Vary`` like the default page's, where it does not say
+    otherwise.
     """
 
-    __slots__ = ("_callable", "_default_language", "_status", "_template", "_vary")
+    __slots__ = (
+        "_callable",
+        "_default_language",
+        "_status",
+        "_template",
+        "_translated",
+        "_vary",
+    )
 
     def __init__(
         self,
@@ -290,6 +312,10 @@ class Page:
                 "UAGateMiddleware option page must be an HTML string, a path or a callable, "
                 f"not {page!r}"
             )
+        # A template with none of the translated placeholders is in one language only.
+        self._translated = self._template is None or bool(
+            _identifiers(self._template) & _TRANSLATED
+        )
         # Render every language once, so that a broken template fails at startup.
         for language in LANGUAGES:
             self._html(_strings(language, Reason.INTERNET_EXPLORER), Reason.INTERNET_EXPLORER)
@@ -311,50 +337,108 @@ class Page:
             "version": ".".join(map(str, client.version)) if client else "",
             "reason": reason.value,
         }
-        return self._template.substitute({key: _escape(value) for key, value in values.items()})
+        # A user template may quote attributes with ' as well as ": escape both.
+        return self._template.substitute(
+            {key: html.escape(value, quote=True) for key, value in values.items()}
+        )
 
     def answer(self, request: HTTPConnection, verdict: Verdict, continue_url: str) -> Response:
-        """The response for ``request`` gated with ``verdict``: HTML or problem+json."""
+        """The built-in response for ``request`` gated with ``verdict``: HTML or problem+json."""
         headers = request.headers
         language = negotiate_language(headers.get("accept-language"), self._default_language)
-        strings = _strings(language, verdict.reason)
-        common = {
-            "Cache-Control": "no-store",
-            "Vary": self._vary,
-            "Content-Language": language,
-        }
-        if _prefers_json(headers.get("accept")):
-            problem = {
-                "type": PROBLEM_TYPE,
-                "title": strings["heading"],
-                "status": self._status,
-                "detail": strings["message"],
-                "reason": verdict.reason.value,
-                "supported_browsers": [{"name": name, "url": url} for name, url in BROWSERS],
-            }
-            if continue_url:
-                problem["continue_url"] = continue_url
-            body = json.dumps(problem, ensure_ascii=False).encode("utf-8")
+        as_json = _prefers_json(headers.get("accept"))
+        if as_json:
+            body = _problem(language, verdict.reason, self._status, continue_url)
             media_type = "application/problem+json"
+        elif self._template is None and not continue_url:
+            body = _default_body(language, verdict.reason)
+            media_type = "text/html; charset=utf-8"
         else:
+            strings = _strings(language, verdict.reason)
             body = self._html(strings, verdict.reason, verdict, continue_url).encode("utf-8")
             media_type = "text/html; charset=utf-8"
-        headers_out = {**common, "Content-Type": media_type, "Content-Length": str(len(body))}
+        out = {
+            "Cache-Control": "no-store",
+            "Vary": self._vary,
+            "Content-Type": media_type,
+            "Content-Length": str(len(body)),
+        }
+        if as_json or self._translated:
+            out["Content-Language"] = language
         head = request.scope.get("method") == "HEAD"
-        return Response(b"" if head else body, self._status, headers_out)
+        return Response(b"" if head else body, self._status, out)
 
-    async def respond(self, request: Request, verdict: Verdict, continue_url: str) -> Response:
-        """The response to send: the page callable's, or the built-in answer."""
-        if self._callable is not None:
-            try:
-                result = self._callable(request, verdict)
-                if inspect.isawaitable(result):
-                    result = await result
-                if isinstance(result, Response):
-                    return result
-                raise TypeError(
-                    f"the page callable returned {type(result).__name__}, not a Response"
+    async def send(
+        self,
+        request: HTTPConnection,
+        verdict: Verdict,
+        continue_url: str,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Send the gate response: the page callable's, or the built-in one.
+
+        A websocket handshake gets 403 and the page where the server supports
+        the denial response extension, and a close with code 1008 elsewhere.
+        """
+        scope = request.scope
+        if scope["type"] == "websocket":
+            if _WEBSOCKET_DENIAL in scope.get("extensions", {}):
+                response = self.answer(request, verdict, "")
+                response.status_code = 403
+                await response(scope, receive, send)
+            elif (await receive())["type"] == "websocket.connect":
+                await send(
+                    {"type": "websocket.close", "code": 1008, "reason": "unsupported browser"}
                 )
+            return
+        if self._callable is not None and isinstance(request, Request):
+            started = False
+
+            async def watch(message: Message) -> None:
+                nonlocal started
+                started = True
+                await send(message)
+
+            try:
+                response = await self._call(request, verdict)
+                await response(scope, receive, watch)
+                return
             except Exception as exc:  # a broken page callable never breaks the gate
                 log_once(exc, "the page callable", traceback=True)
-        return self.answer(request, verdict, continue_url)
+                if started:  # too late for another response
+                    raise
+        await self.answer(request, verdict, continue_url)(scope, receive, send)
+
+    async def _call(self, request: Request, verdict: Verdict) -> Response:
+        assert self._callable is not None
+        result = self._callable(request, verdict)
+        if inspect.isawaitable(result):
+            result = await result
+        if not isinstance(result, Response):
+            raise TypeError(f"the page callable returned {type(result).__name__}, not a Response")
+        result.headers.setdefault("Cache-Control", "no-store")
+        result.headers.setdefault("Vary", self._vary)
+        return result
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES) * len(Reason))
+def _default_body(language: str, reason: Reason) -> bytes:
+    """The default page's bytes, rendered once per language and reason."""
+    return _render_default(_strings(language, reason), "").encode("utf-8")
+
+
+def _problem(language: str, reason: Reason, status: int, continue_url: str) -> bytes:
+    """The RFC 9457 problem+json body."""
+    strings = _strings(language, reason)
+    problem: dict[str, object] = {
+        "type": PROBLEM_TYPE,
+        "title": strings["heading"],
+        "status": status,
+        "detail": strings["message"],
+        "reason": reason.value,
+        "supported_browsers": [{"name": name, "url": url} for name, url in BROWSERS],
+    }
+    if continue_url:
+        problem["continue_url"] = continue_url
+    return json.dumps(problem, ensure_ascii=False).encode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,8 @@ class Reason(str, enum.Enum):
     COMPATIBILITY_VIEW = "compatibility-view"
     #: Gated: the policy's own predicate said so.
     PREDICATE = "predicate"
+    #: Passed: a client the policy gates, let through by its "Continue anyway" cookie.
+    CONTINUED = "continued"
     #: Passed: a Trident application, let through by ``Policy(gate_trident_apps=False)``.
     TRIDENT_APP_ALLOWED = "trident-app-allowed"
     #: Passed: a crawler, checker, monitor or HTTP library.
@@ -75,7 +78,9 @@ FAMILIES: Mapping[str, frozenset[str]] = MappingProxyType(
             }
         ),
         "safari": frozenset({"Safari", "Mobile Safari", "Mobile Safari UI/WKWebView"}),
-        "opera": frozenset({"Opera", "Opera Mobile"}),
+        "opera": frozenset({"Opera"}),
+        # Opera for Android numbers its versions apart from desktop Opera.
+        "opera_mobile": frozenset({"Opera Mobile"}),
         "samsung_internet": frozenset({"Samsung Internet"}),
         "yandex": frozenset({"Yandex Browser"}),
         "uc_browser": frozenset({"UC Browser"}),
@@ -97,6 +102,23 @@ def _as_version(name: str, value: object) -> tuple[int, ...]:
     if any(p < 0 for p in parts):
         raise ValueError(f"Policy min_versions[{name!r}] must not be negative, not {value!r}")
     return tuple(parts)
+
+
+def is_async_callable(function: object) -> bool:
+    """True for an async function, or an object whose __call__ is one."""
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
+        getattr(function, "__call__", None)  # noqa: B004 - looking at __call__ itself
+    )
+
+
+def _ask(predicate: Predicate, client: Client) -> bool:
+    """The predicate's answer, which must be a bool (an awaitable would always be true)."""
+    answer = predicate(client)
+    if not isinstance(answer, bool):
+        if inspect.iscoroutine(answer):
+            answer.close()
+        raise TypeError(f"Policy predicate returned {type(answer).__name__}, not a bool")
+    return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +147,11 @@ class Policy:
     document modes break modern pages; the page says how to turn it off.
     Default ``True``.
 
-    ``predicate``: a callable that takes the :class:`~uagate.Client` and
-    returns ``True`` to gate it, for any rule the fields above cannot say. It
-    is asked only about clients the other rules pass.
+    ``predicate``: a plain (not async) callable that takes the
+    :class:`~uagate.Client` and returns ``True`` to gate it, ``False`` to pass
+    it, for any rule the fields above cannot say. It is asked only about
+    clients the other rules pass. If it raises or returns anything but a bool,
+    the middleware logs it and lets the request through.
     """
 
     gate_ie: bool = True
@@ -149,6 +173,8 @@ class Policy:
         minimums: dict[str, tuple[int, ...]] = {}
         for name, value in self.min_versions.items():
             key = name.lower() if isinstance(name, str) else name
+            if key in minimums:
+                raise ValueError(f"Policy min_versions names the family {key!r} twice")
             if key not in FAMILIES:
                 known = ", ".join(sorted(FAMILIES))
                 raise ValueError(
@@ -163,8 +189,24 @@ class Policy:
         frozen = MappingProxyType(minimums)
         object.__setattr__(self, "min_versions", frozen)
         object.__setattr__(self, "_minimums", frozen)
-        if self.predicate is not None and not callable(self.predicate):
-            raise TypeError(f"Policy predicate must be callable, not {self.predicate!r}")
+        if self.predicate is not None and (
+            not callable(self.predicate) or is_async_callable(self.predicate)
+        ):
+            raise TypeError(
+                f"Policy predicate must be a plain (not async) callable, not {self.predicate!r}"
+            )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.gate_ie,
+                self.gate_trident_apps,
+                self.gate_bots,
+                tuple(sorted(self._minimums.items())),
+                self.gate_compatibility_view,
+                self.predicate,
+            )
+        )
 
     @classmethod
     def modern(cls) -> Policy:
@@ -206,7 +248,7 @@ class Policy:
             return Verdict(True, Reason.OUTDATED, client)
         if is_ie and client.compatibility_mode and self.gate_compatibility_view:
             return Verdict(True, Reason.COMPATIBILITY_VIEW, client)
-        if self.predicate is not None and self.predicate(client):
+        if self.predicate is not None and _ask(self.predicate, client):
             return Verdict(True, Reason.PREDICATE, client)
         if client.is_trident and not is_ie:
             return Verdict(False, Reason.TRIDENT_APP_ALLOWED, client)

@@ -1,0 +1,176 @@
+"""In-process benchmark: requests through a trivial ASGI app, with and without the gate.
+
+Measured in one run, interleaved (the order rotates every round): the bare app;
+a pass-through middleware that only reads the User-Agent header (the floor);
+uagate with the default policy; uagate with Policy.modern(); a naive middleware
+that calls user_agents.parse on every request. Prints microseconds per request
+(median of the rounds) and the ratios.
+
+    .venv/bin/python benchmarks/bench_requests.py                 # the full run
+    .venv/bin/python benchmarks/bench_requests.py --requests 2000 --rounds 1   # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import user_agents
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from uatrace import trace  # noqa: E402
+
+from uagate import Policy, UAGateMiddleware  # noqa: E402
+
+OTHER_HEADERS = [
+    (b"host", b"www.example.com"),
+    (b"accept", b"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+    (b"accept-language", b"en-US,en;q=0.9"),
+    (b"accept-encoding", b"gzip, deflate, br"),
+    (b"connection", b"keep-alive"),
+    (b"cookie", b"session=abc123; theme=dark"),
+]
+
+
+async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The trivial app: a 200 with a short body."""
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+    )
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+class ReadUserAgent:
+    """The floor: a pure ASGI middleware that finds the User-Agent header and passes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        user_agent = None
+        for name, value in scope["headers"]:
+            if name == b"user-agent":
+                user_agent = value.decode("latin-1")
+                break
+        scope["user_agent"] = user_agent
+        await self.app(scope, receive, send)
+
+
+class NaiveGate:
+    """What many gates do: parse every User-Agent in full with user_agents."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        user_agent = ""
+        for name, value in scope["headers"]:
+            if name == b"user-agent":
+                user_agent = value.decode("latin-1")
+                break
+        if user_agents.parse(user_agent).browser.family == "IE":
+            await send({"type": "http.response.start", "status": 406, "headers": []})
+            await send({"type": "http.response.body", "body": b"no IE"})
+            return
+        await self.app(scope, receive, send)
+
+
+async def _receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _send(message: Message) -> None:
+    return None
+
+
+def scopes_for(user_agents_: list[str]) -> list[Scope]:
+    """One ASGI scope per request, built before any timing."""
+    return [
+        {
+            "type": "http",
+            "method": "GET",
+            "path": "/",
+            "root_path": "",
+            "scheme": "https",
+            "query_string": b"",
+            "headers": [
+                OTHER_HEADERS[0],
+                (b"user-agent", ua.encode("latin-1", "replace")),
+                *OTHER_HEADERS[1:],
+            ],
+            "state": {},
+        }
+        for ua in user_agents_
+    ]
+
+
+def time_run(app: ASGIApp, scopes: list[Scope]) -> float:
+    """Microseconds per request for one pass over ``scopes``."""
+
+    async def run() -> float:
+        start = time.perf_counter_ns()
+        for scope in scopes:
+            await app(scope, _receive, _send)
+        return (time.perf_counter_ns() - start) / 1000 / len(scopes)
+
+    gc.collect()
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=200_000)
+    parser.add_argument("--naive-requests", type=int, default=20_000, help="the naive gate is slow")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    scopes = scopes_for(trace(args.requests))
+    naive_scopes = scopes[: args.naive_requests]
+    variants: dict[str, tuple[Callable[[], ASGIApp], list[Scope]]] = {
+        "bare app": (lambda: bare_app, scopes),
+        "floor (reads User-Agent)": (lambda: ReadUserAgent(bare_app), scopes),
+        "uagate, default policy": (lambda: UAGateMiddleware(bare_app), scopes),
+        "uagate, Policy.modern()": (
+            lambda: UAGateMiddleware(bare_app, policy=Policy.modern()),
+            scopes,
+        ),
+        "naive (user_agents.parse)": (lambda: NaiveGate(bare_app), naive_scopes),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for round_ in range(args.rounds):
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]
+        for name in order:
+            build, requests = variants[name]
+            times[name].append(time_run(build(), requests))  # a new instance: a cold cache
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    floor = medians["floor (reads User-Agent)"]
+    default = medians["uagate, default policy"]
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {args.requests:,} requests "
+        f"({args.naive_requests:,} for the naive gate), median of {args.rounds} rounds"
+    )
+    print(f"{'variant':30} {'us/request':>11} {'x floor':>8}")
+    for name, value in medians.items():
+        print(f"{name:30} {value:11.3f} {value / floor:8.2f}")
+    print(f"default policy / floor: {default / floor:.3f} (target <= 1.15)")
+    print(
+        f"Policy.modern() / floor: {medians['uagate, Policy.modern()'] / floor:.3f} (target <= 1.5)"
+    )
+    print(
+        f"naive / default policy: {medians['naive (user_agents.parse)'] / default:.1f} (target >= 20)"
+    )
+    return medians
+
+
+if __name__ == "__main__":
+    main()

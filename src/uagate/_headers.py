@@ -1,0 +1,68 @@
+"""Raw ASGI header plumbing: reading the request headers the gate needs, merging Vary."""
+
+from __future__ import annotations
+
+from starlette.types import Message, Scope, Send
+
+__all__ = ["RequestHeaders", "read_headers", "vary_user_agent"]
+
+#: User-Agent (capped), Sec-CH-UA, Sec-CH-UA-Full-Version-List and Cookie.
+RequestHeaders = tuple[str | None, str | None, str | None, str | None]
+
+# Hint headers longer than this are malformed anyway; the parser refuses them.
+_MAX_HINT_BYTES = 1025
+
+
+def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHeaders:
+    """User-Agent (capped), the two client-hint headers and Cookie, in one pass.
+
+    Header names are lower-case, as ASGI requires. The first of duplicate
+    headers counts, as in Starlette's ``request.headers``; Cookie headers are
+    joined. The User-Agent is cut as bytes before decoding, so a 1 MB header
+    costs what a short one does (latin-1 maps one byte to one character).
+    """
+    user_agent = sec_ch_ua = full_list = None
+    cookies: list[bytes] = []
+    for name, value in scope["headers"]:
+        if name == b"user-agent":
+            if user_agent is None:
+                user_agent = value.lstrip()[:max_length].decode("latin-1")
+        elif name == b"sec-ch-ua":
+            if sec_ch_ua is None:
+                sec_ch_ua = value[:_MAX_HINT_BYTES].decode("latin-1")
+        elif name == b"sec-ch-ua-full-version-list":
+            if full_list is None:
+                full_list = value[:_MAX_HINT_BYTES].decode("latin-1")
+        elif want_cookie and name == b"cookie":
+            cookies.append(value)
+    cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
+    return user_agent, sec_ch_ua, full_list, cookie
+
+
+def vary_user_agent(send: Send) -> Send:
+    """Wrap ``send`` so that the response start says ``Vary: User-Agent``."""
+
+    async def send_with_vary(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": _merge_vary(list(message.get("headers", [])))}
+        await send(message)
+
+    return send_with_vary
+
+
+def _merge_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Add ``User-Agent`` to the first ``Vary`` header, or add one; ``*`` is left alone."""
+    first = None
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == b"vary":
+            fields = {field.strip().lower() for field in value.split(b",")}
+            if b"*" in fields or b"user-agent" in fields:
+                return headers
+            first = index if first is None else first
+    if first is None:
+        headers.append((b"vary", b"User-Agent"))
+    else:
+        name, value = headers[first]
+        kept = value.rstrip(b", \t")
+        headers[first] = (name, kept + b", User-Agent" if kept.strip() else b"User-Agent")
+    return headers
