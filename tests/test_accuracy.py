@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import user_agents
 
-from uagate import Verdict, check
-from uagate.detect import DEFAULT_MAX_LENGTH
+from uagate import Reason, Verdict, check
+from uagate.detect import DEFAULT_MAX_LENGTH, IE_FAMILIES
 
 from .conftest import ROOT, corpus_path
 
@@ -154,3 +155,24 @@ def test_readme_accuracy_table_is_what_the_code_gives(rows: list[Row]) -> None:
         )
     quoted = {label: tuple(int(n.replace(",", "")) for n in numbers) for label, *numbers in table}
     assert quoted == computed
+
+
+def test_families_and_versions_are_those_of_the_parser_of_record(rows: list[Row]) -> None:
+    """Outside IE, which uagate names itself, family and version equal user_agents.parse."""
+    differ = []
+    for row in rows:
+        client = row.verdict.client
+        if client.is_trident or row.verdict.reason in (Reason.NO_USER_AGENT, Reason.UNPARSEABLE):
+            continue
+        browser = user_agents.parse(client.user_agent).browser
+        leading: list[int] = []
+        for part in browser.version:
+            if not isinstance(part, int):
+                break
+            leading.append(part)
+        # A browser that only pretends to be IE is "Other" to uagate.
+        fake_ie = browser.family in IE_FAMILIES
+        expected = ("Other", ()) if fake_ie else (browser.family, tuple(leading))
+        if (client.family, client.version) != expected:
+            differ.append((digest(row.user_agent), (client.family, client.version), expected))
+    assert differ == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import Message, Scope, Send
 
-__all__ = ["RequestHeaders", "read_headers", "vary_user_agent"]
+__all__ = ["RequestHeaders", "read_headers", "scan", "vary_user_agent"]
 
 #: User-Agent (capped), Sec-CH-UA, Sec-CH-UA-Full-Version-List and Cookie.
 RequestHeaders = tuple[str | None, str | None, str | None, str | None]
@@ -37,6 +37,33 @@ def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHea
             cookies.append(value)
     cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
     return user_agent, sec_ch_ua, full_list, cookie
+
+
+def scan(
+    headers: list[tuple[bytes, bytes]],
+) -> tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]:
+    """User-Agent, Sec-CH-UA, its full version list, Accept and Accept-Language, raw.
+
+    One pass; the first of duplicate headers counts. These are all the headers
+    a verdict and the built-in gate response depend on.
+    """
+    user_agent = sec_ch_ua = full_list = accept = accept_language = None
+    for name, value in headers:
+        if name == b"user-agent":
+            if user_agent is None:
+                user_agent = value
+        elif name == b"accept":
+            if accept is None:
+                accept = value
+        elif name == b"accept-language":
+            if accept_language is None:
+                accept_language = value
+        elif name == b"sec-ch-ua":
+            if sec_ch_ua is None:
+                sec_ch_ua = value
+        elif name == b"sec-ch-ua-full-version-list" and full_list is None:
+            full_list = value
+    return user_agent, sec_ch_ua, full_list, accept, accept_language
 
 
 def vary_user_agent(send: Send) -> Send:

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # detect imports this module, and policy imports detect
-    from starlette.requests import HTTPConnection
+    from starlette.types import Scope
 
     from uagate.policy import Verdict
 
@@ -39,20 +39,20 @@ def log_once(exc: BaseException, doing: str, *, traceback: bool = False) -> None
     )
 
 
-def log_gated(request: HTTPConnection, verdict: Verdict, report_only: bool) -> None:
+def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
     """One INFO record per gated (or, in report-only mode, would-be gated) request."""
     if not logger.isEnabledFor(logging.INFO):
         return
     client = verdict.client
     version = ".".join(map(str, client.version)) or "?"
-    path = request.url.path
+    path: str = scope["path"]
     logger.info(
         "uagate: %s %s %s (%s) %s %s",
         "would gate" if report_only else "gated",
         client.family,
         version,
         verdict.reason.value,
-        request.scope.get("method", "WEBSOCKET"),
+        scope.get("method", "WEBSOCKET"),
         path,
         extra={
             "uagate_family": client.family,

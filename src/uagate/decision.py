@@ -7,6 +7,7 @@ way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from uagate.detect import (
@@ -19,10 +20,14 @@ from uagate.detect import (
 )
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
-__all__ = ["Decider", "check"]
+__all__ = ["DEFAULT_CACHE_SIZE", "Decider", "HeaderDecider", "check"]
 
 # Values that clients and proxies send in place of a User-Agent.
 _PLACEHOLDERS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
+
+
+#: How many verdicts a Decider remembers by default.
+DEFAULT_CACHE_SIZE = 10_000
 
 
 class Decider:
@@ -32,9 +37,11 @@ class Decider:
     (the middleware's fast path), a string with no IE or Trident marker is
     passed without being parsed when the policy can only gate IE/Trident; the
     verdict is the same, but its client then carries only the string.
+    Verdicts are remembered, keyed by the capped string and the hint headers,
+    in a least-recently-used cache of ``cache_size`` entries (0: none).
     """
 
-    __slots__ = ("_max_length", "_policy", "_precheck")
+    __slots__ = ("_decide", "_max_length", "_policy", "_precheck")
 
     def __init__(
         self,
@@ -42,10 +49,33 @@ class Decider:
         *,
         max_length: int = DEFAULT_MAX_LENGTH,
         precheck: bool = True,
+        cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
         self._policy = policy
         self._max_length = max_length
         self._precheck = precheck and policy.gates_only_trident
+        self._decide = (
+            functools.lru_cache(maxsize=cache_size)(self._uncached)
+            if cache_size
+            else self._uncached
+        )
+
+    @property
+    def hints_matter_only_for_ie(self) -> bool:
+        """True when only IE/Trident can be gated, so hints matter only for IE-like strings."""
+        return self._precheck
+
+    def settle_without_hints(self, capped: str) -> Verdict | None:
+        """The verdict for a (capped) string that needs no parse and no hints, else None.
+
+        A missing or placeholder User-Agent passes; with the pre-check, so does a
+        string without any IE or Trident marker.
+        """
+        if capped.lower() in _PLACEHOLDERS:
+            return Verdict(False, Reason.NO_USER_AGENT, Client(capped))
+        if self._precheck and not may_be_internet_explorer(capped):
+            return Verdict(False, Reason.SUPPORTED, Client(capped))
+        return None
 
     def __call__(
         self,
@@ -54,11 +84,14 @@ class Decider:
         full_version_list: str | None = None,
     ) -> Verdict:
         """Return the verdict for ``user_agent`` (``None`` when the header is missing)."""
-        capped = cap(user_agent or "", self._max_length)
-        if capped.lower() in _PLACEHOLDERS:
-            return Verdict(False, Reason.NO_USER_AGENT, Client(capped))
-        if self._precheck and not may_be_internet_explorer(capped):
-            return Verdict(False, Reason.SUPPORTED, Client(capped))
+        return self._decide(cap(user_agent or "", self._max_length), sec_ch_ua, full_version_list)
+
+    def _uncached(
+        self, capped: str, sec_ch_ua: str | None, full_version_list: str | None
+    ) -> Verdict:
+        settled = self.settle_without_hints(capped)
+        if settled is not None:
+            return settled
         hints = (
             ClientHints.parse(sec_ch_ua, full_version_list)
             if sec_ch_ua or full_version_list
@@ -68,6 +101,74 @@ class Decider:
         if client is None:
             return Verdict(False, Reason.UNPARSEABLE, Client(capped))
         return self._policy.decide(client)
+
+
+def _text(value: bytes | None, max_length: int) -> str | None:
+    """A raw header value as text, cut to ``max_length`` before decoding."""
+    return None if value is None else value.lstrip()[:max_length].decode("latin-1")
+
+
+class HeaderDecider:
+    """Verdicts for raw ASGI request headers, remembered by the header bytes they depend on.
+
+    A request's verdict depends on its User-Agent and, where it may be IE or
+    the policy judges versions, on its client-hint headers. The verdicts are
+    kept by exactly those raw bytes (the first of duplicate headers counting),
+    so that a repeated client costs one dictionary lookup and no decoding.
+    Each of the two tables holds at most ``cache_size`` entries and is emptied
+    when full; the :class:`Decider` behind it keeps its own LRU cache, so hot
+    clients come back at once.
+    """
+
+    __slots__ = ("_by_headers", "_by_user_agent", "_decider", "_max_length", "_size")
+
+    @property
+    def by_user_agent(self) -> dict[bytes | None, Verdict] | None:
+        """The table of passes keyed by the raw User-Agent alone (read-only use), or None.
+
+        It holds verdicts only of strings no hint can change, and only for a
+        policy that gates IE/Trident alone; the middleware reads it directly.
+        """
+        return self._by_user_agent if self._decider.hints_matter_only_for_ie else None
+
+    def __init__(self, decider: Decider, *, max_length: int, cache_size: int) -> None:
+        self._decider = decider
+        self._max_length = max_length
+        self._size = cache_size
+        # Keyed by the User-Agent alone: strings whose verdict no hint can change.
+        self._by_user_agent: dict[bytes | None, Verdict] = {}
+        # Keyed by the User-Agent and both hint headers.
+        self._by_headers: dict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = {}
+
+    def __call__(
+        self, user_agent: bytes | None, sec_ch_ua: bytes | None, full_list: bytes | None
+    ) -> Verdict:
+        """The verdict for a request with these raw headers (None where missing)."""
+        if self._decider.hints_matter_only_for_ie:
+            verdict = self._by_user_agent.get(user_agent)
+            if verdict is not None:
+                return verdict
+            text = _text(user_agent, self._max_length)
+            verdict = self._decider.settle_without_hints(cap(text or "", self._max_length))
+            if verdict is not None:
+                if len(self._by_user_agent) >= self._size:
+                    self._by_user_agent.clear()
+                if user_agent is None or len(user_agent) <= 2 * self._max_length:
+                    self._by_user_agent[user_agent] = verdict
+                return verdict
+        key = (user_agent, sec_ch_ua, full_list)
+        verdict = self._by_headers.get(key)
+        if verdict is None:
+            verdict = self._decider(
+                _text(user_agent, self._max_length),
+                _text(sec_ch_ua, 1025),
+                _text(full_list, 1025),
+            )
+            if len(self._by_headers) >= self._size:
+                self._by_headers.clear()
+            if user_agent is None or len(user_agent) <= 2 * self._max_length:
+                self._by_headers[key] = verdict
+        return verdict
 
 
 def check(
@@ -90,5 +191,5 @@ def check(
         (True, 'internet-explorer', 'IE')
     """
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    decide = Decider(policy, precheck=False)
+    decide = Decider(policy, precheck=False, cache_size=0)
     return decide(user_agent, lowered.get("sec-ch-ua"), lowered.get("sec-ch-ua-full-version-list"))

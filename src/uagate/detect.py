@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import user_agents
+from ua_parser import BestAvailableResolver, Domain, Resolver, load_builtins
 
 from uagate._log import log_once
 
@@ -25,6 +25,7 @@ __all__ = [
     "cap",
     "detect",
     "may_be_internet_explorer",
+    "warm_up",
 ]
 
 #: How many characters of a User-Agent are read. The longest real Trident
@@ -41,60 +42,133 @@ IE_FAMILIES = frozenset({"IE", "IE Mobile", "IE Large Screen"})
 # a plugin that only some sites opt into).
 _UNNAMED_FAMILIES = frozenset({"Other", "Chrome Frame"})
 
-_TRIDENT = re.compile(r"Trident/(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
-_MSIE = re.compile(r"MSIE ?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
-_IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
-_IEMOBILE = re.compile(r"(?:IEMobile|Browser/IE)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
-_POCKET_IE = re.compile(r"Pocket Internet Explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?", re.IGNORECASE)
-_MSPIE = re.compile(r"\bMSPIE ?(\d{1,5})(?:\.(\d{1,5}))?", re.IGNORECASE)
+# IE's tokens, matched in the lower-cased string.
+_TRIDENT = re.compile(r"trident/(\d{1,5})(?:\.(\d{1,5}))?")
+_MSIE = re.compile(r"msie ?(\d{1,5})(?:\.(\d{1,5}))?")
+_IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?")
+_IEMOBILE = re.compile(r"(?:iemobile|browser/ie)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?")
+_POCKET_IE = re.compile(r"pocket internet explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?")
+_MSPIE = re.compile(r"\bmspie ?(\d{1,5})(?:\.(\d{1,5}))?")
 # IE 1-2 and Pocket IE name themselves in full ("Microsoft Internet Explorer/4.40.308").
-_IE_PRODUCT = re.compile(r"Internet Explorer|\bMSPIE ?\d", re.IGNORECASE)
-_MAC = re.compile(r"Mac_P|Mac_68|Macintosh", re.IGNORECASE)
-_MOBILE = re.compile(
-    r"Windows ?Phone|Windows ?CE|Windows ?Mobile|IEMobile|Pocket Internet Explorer|MSPIE",
-    re.IGNORECASE,
-)
+_IE_PRODUCT = re.compile(r"internet explorer|\bmspie ?\d")
+_MAC = ("mac_p", "mac_68", "macintosh")
+_MOBILE = (
+    "windows phone", "windowsphone", "windows ce", "windowsce", "windows mobile",
+    "windowsmobile", "iemobile", "pocket internet explorer", "mspie",
+)  # fmt: skip
 
 # Browsers that are not Trident but write an ``MSIE`` token into their string
 # to get past old browser sniffing. Only consulted when there is no
-# ``Trident/`` token, which none of them sends.
-_FAKES_MSIE = re.compile(
-    r"\bOpera(?![a-z])|Presto|Gecko/\d|Firefox|Konqueror|KHTML|AppleWebKit|Netscape|NetFront"
-    r"|Blazer|PalmSource|PalmOS|OmniWeb|\bEscape \d|EudoraWeb|Mosaic|OpenTV|InettvBrowser"
-    r"|POLARIS|UPLUSTVBROWSER|Obigo|iCab|\bLynx[/ ]|\bLinks \(|\bw3m/|Dillo|UP\.Browser"
-    r"|Openwave|ELinks|AvantGo|hiptop|Teleca|Novarra|\bBOLT/|Dolfin|Minimo|Fennec"
-    r"|\bSeries ?[468]0\b",
-    re.IGNORECASE,
+# ``Trident/`` token, which none of them sends. Plain substrings first, then
+# the few tokens that need an edge (each pattern runs only where its core is).
+_FAKES_MSIE = (
+    "presto", "firefox", "konqueror", "khtml", "applewebkit", "netscape", "netfront",
+    "blazer", "palmsource", "palmos", "omniweb", "eudoraweb", "mosaic", "opentv",
+    "inettvbrowser", "polaris", "uplustvbrowser", "obigo", "icab", "dillo", "up.browser",
+    "openwave", "elinks", "avantgo", "hiptop", "teleca", "novarra", "dolfin", "minimo", "fennec",
+)  # fmt: skip
+_FAKES_MSIE_PATTERNS = tuple(
+    (core, re.compile(pattern))
+    for core, pattern in (
+        ("opera", r"\bopera(?![a-z])"),
+        ("gecko/", r"gecko/\d"),
+        ("escape ", r"\bescape \d"),
+        ("lynx", r"\blynx[/ ]"),
+        ("links (", r"\blinks \("),
+        ("w3m/", r"\bw3m/"),
+        ("bolt/", r"\bbolt/"),
+        ("series", r"\bseries ?[468]0\b"),
+    )
 )
+
+
+def _contains_any(lowered: str, tokens: tuple[str, ...]) -> bool:
+    return any(map(lowered.__contains__, tokens))
+
+
+def _fakes_msie(lowered: str) -> bool:
+    """True when the string names a browser or engine that is not Trident."""
+    if _contains_any(lowered, _FAKES_MSIE):
+        return True
+    return any(core in lowered and p.search(lowered) for core, p in _FAKES_MSIE_PATTERNS)
+
 
 # Crawlers, link checkers, monitors, preview fetchers and HTTP libraries. The
 # uap-core "Spider" device class both misses many of these and flags real IE
 # users (toolbar tokens such as ``TeomaBar`` or ``Yahoo-1.0``), so bots are
-# recognised here by their own tokens, with word edges where a token is short.
-_BOT = re.compile(
-    r"(?<!cu)bot\b|(?<!cu)bot[-/_;.+!]|robot\b|crawl|spider|slurp|archiver|indexer|scraper"
-    r"|fetcher|scanner|bingpreview|linkcheck|sitecheck|websitepulse|\bprobe\b|\bmatch by\b"
-    r"|pingdom|pinger|pingping|uptime|updown\.io|statuscake|site24x7|gomezagent|catchpoint"
-    r"|appinsights|datadog|newrelic|monitoring\b|yottaamonitor|rocketmonitor|network monitor"
-    r"|netcraft|\bscout\b|\bPTST/|headless|phantomjs|lighthouse|\bw3c[-_]|google web preview"
-    r"|google-site-verification|google-inspectiontool|partner_monit|\bcurl/|wget|python"
-    r"|\bjava/|libwww-perl|commons-httpclient|apache-httpclient|okhttp|go-http|axios"
-    r"|node-fetch|\bnode\b|guzzle|\bhttpie|facebookexternalhit|whatsapp|embedly|mediapartners"
-    r"|feedfetcher|feedspot|inoreader|simplepie|hootsuite|sitemap|nutch|heritrix"
-    r"|yacy|ia_archiver|teoma(?!bar)|\bscooter\b|zyborg|daumoa|\bdaum \d|yahoo\w*seeker"
-    r"|siteimprove|powermapper|sucuri|newsnow|yunjiankong|AppEngine-Google|paypal ipn"
-    r"|web services client protocol|windows-rss-platform|sentry/|github-camo|webhook"
-    r"|\+\s?https?://",
-    re.IGNORECASE,
+# recognised here by their own tokens, looked for in the lower-cased string.
+# Tokens that mark a bot wherever they stand (a plain substring search each):
+_BOT_TOKENS = (
+    "crawl", "spider", "slurp", "archiver", "indexer", "scraper", "fetcher", "scanner",
+    "bingpreview", "linkcheck", "sitecheck", "websitepulse", "pingdom", "pinger", "pingping",
+    "uptime", "updown.io", "statuscake", "site24x7", "gomezagent", "catchpoint", "appinsights",
+    "datadog", "newrelic", "yottaamonitor", "rocketmonitor", "network monitor", "netcraft",
+    "headless", "phantomjs", "lighthouse", "google web preview", "google-site-verification",
+    "google-inspectiontool", "partner_monit", "wget", "python", "libwww-perl",
+    "commons-httpclient", "apache-httpclient", "okhttp", "go-http", "axios", "node-fetch",
+    "guzzle", "facebookexternalhit", "whatsapp", "embedly", "mediapartners", "feedfetcher",
+    "feedspot", "inoreader", "simplepie", "hootsuite", "sitemap", "nutch", "heritrix", "yacy",
+    "ia_archiver", "zyborg", "daumoa", "siteimprove", "powermapper", "sucuri", "newsnow",
+    "yunjiankong", "appengine-google", "paypal ipn", "web services client protocol",
+    "windows-rss-platform", "sentry/", "github-camo", "webhook",
+)  # fmt: skip
+# Tokens that need an edge or a context: each small pattern runs only where its
+# core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
+_BOT_PATTERNS = tuple(
+    (core, re.compile(pattern))
+    for core, pattern in (
+        ("bot", r"(?<!cu)bot(?:[^a-z0-9]|$)"),
+        ("robot", r"robot(?:[^a-z0-9_]|$)"),
+        ("probe", r"\bprobe\b"),
+        ("match by", r"\bmatch by\b"),
+        ("monitoring", r"monitoring\b"),
+        ("scout", r"\bscout\b"),
+        ("ptst/", r"\bptst/"),
+        ("w3c", r"\bw3c[-_]"),
+        ("curl/", r"\bcurl/"),
+        ("java/", r"\bjava/"),
+        ("node", r"\bnode\b"),
+        ("httpie", r"\bhttpie"),
+        ("teoma", r"teoma(?!bar)"),
+        ("scooter", r"\bscooter\b"),
+        ("daum ", r"\bdaum \d"),
+        ("seeker", r"yahoo\w*seeker"),
+        ("http", r"\+\s?https?://"),  # the "+http://..." that crawlers name themselves by
+    )
 )
 
-_ENGINES = (
-    (re.compile(r"\bEdge/\d"), "EdgeHTML"),
-    (re.compile(r"Chrome/|Chromium/|CriOS/|\bEdg(?:A|iOS)?/"), "Blink"),
-    (re.compile(r"Presto/|\bOpera[ /]\d"), "Presto"),
-    (re.compile(r"AppleWebKit/"), "WebKit"),
-    (re.compile(r"Gecko/\d|Firefox/"), "Gecko"),
-)
+
+def is_bot(user_agent: str) -> bool:
+    """True for crawlers, link checkers, monitors, preview fetchers and HTTP libraries."""
+    return _is_bot(user_agent.lower())
+
+
+def _is_bot(lowered: str) -> bool:
+    if any(map(lowered.__contains__, _BOT_TOKENS)):
+        return True
+    return any(core in lowered and p.search(lowered) for core, p in _BOT_PATTERNS)
+
+
+def _engine(user_agent: str) -> str:
+    """The rendering engine a (non-IE) string names, by its product tokens."""
+    if "Edge/" in user_agent and _EDGE_HTML.search(user_agent):
+        return "EdgeHTML"
+    if any(map(user_agent.__contains__, ("Chrome/", "Chromium/", "CriOS/", "Edg/", "EdgA/"))):
+        return "Blink"
+    if "EdgiOS/" in user_agent:
+        return "Blink"
+    if "Presto/" in user_agent or ("Opera" in user_agent and _OPERA.search(user_agent)):
+        return "Presto"
+    if "AppleWebKit/" in user_agent:
+        return "WebKit"
+    if "Firefox/" in user_agent or ("Gecko/" in user_agent and _GECKO.search(user_agent)):
+        return "Gecko"
+    return ""
+
+
+_EDGE_HTML = re.compile(r"\bEdge/\d")
+_OPERA = re.compile(r"\bOpera[ /]\d")
+_GECKO = re.compile(r"Gecko/\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +306,10 @@ def may_be_internet_explorer(user_agent: str) -> bool:
     A plain substring search on the lower-cased string, no regular expression:
     every form of IE carries one of these tokens.
     """
-    lowered = user_agent.lower()
+    return _has_ie_marker(user_agent.lower())
+
+
+def _has_ie_marker(lowered: str) -> bool:
     return (
         "msie" in lowered
         or "trident" in lowered
@@ -249,42 +326,66 @@ def _version(match: re.Match[str] | None) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups() if part is not None)
 
 
-def _numeric(parts: tuple[object, ...]) -> tuple[int, ...]:
-    """Leading numeric parts of a parser version: ``(10, "b1")`` gives ``(10,)``."""
+def _numeric(parts: tuple[str | None, ...]) -> tuple[int, ...]:
+    """Leading numeric parts of a parser version: ``("10", "b1")`` gives ``(10,)``.
+
+    ``int()`` raises ValueError on a number of more than 4,300 digits, as the
+    parser of record does; the caller treats that as a failed parse.
+    """
     numbers: list[int] = []
     for part in parts:
-        if not isinstance(part, int):
+        if part is None or not (part.isascii() and part.isdigit()):
             break
-        numbers.append(part)
+        numbers.append(int(part))
     return tuple(numbers)
 
 
+_resolver: Resolver | None = None
+
+
+def warm_up() -> None:
+    """Build the browser parser now (about 0.3 s), rather than on the first request."""
+    global _resolver
+    if _resolver is None:
+        _resolver = BestAvailableResolver(load_builtins())
+
+
 def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
-    """Family and version from the parser of record; None when it fails."""
+    """Family and version of the browser alone (not OS or device); None when it fails.
+
+    The families and versions are those of ``user-agents``, the parser of
+    record: the same uap-core rules, asked through ``ua_parser``'s resolver
+    for the browser only, with its native (linear-time) accelerator.
+    """
+    if _resolver is None:
+        warm_up()
+    assert _resolver is not None
     try:
-        browser = user_agents.parse(user_agent).browser
+        found = _resolver(user_agent, Domain.USER_AGENT).user_agent
+        if found is None:
+            return "Other", ()
+        # major.minor.patch, as user-agents reports a browser's version
+        return found.family, _numeric((found.major, found.minor, found.patch))
     except (TypeError, ValueError) as exc:
         log_once(exc, "parsing a User-Agent")
         return None
-    return str(browser.family), _numeric(browser.version)
 
 
-def _internet_explorer(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
-    """Engine and engine version if the string is rendered by IE's engines, else None."""
-    trident = _TRIDENT.search(user_agent)
+def _internet_explorer(lowered: str) -> tuple[str, tuple[int, ...]] | None:
+    """Engine and engine version if the (lower-cased) string is IE's engines, else None."""
+    trident = _TRIDENT.search(lowered)
     if trident is not None:
         return "Trident", _version(trident)
-    msie = _MSIE.search(user_agent)
-    if msie is not None:
-        if _FAKES_MSIE.search(user_agent):
+    if _MSIE.search(lowered) is not None:
+        if _fakes_msie(lowered):
             return None
-        return ("Tasman" if _MAC.search(user_agent) else "Trident"), ()
-    if _IEMOBILE.search(user_agent) or _IE_PRODUCT.search(user_agent):
+        return ("Tasman" if _contains_any(lowered, _MAC) else "Trident"), ()
+    if _IEMOBILE.search(lowered) or _IE_PRODUCT.search(lowered):
         return "Trident", ()
     return None
 
 
-def _ie_version(user_agent: str, engine_version: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+def _ie_version(lowered: str, engine_version: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
     """IE's real version, and whether it runs in a compatibility mode.
 
     The version comes from MSIE N, IE 11's rv:11, IEMobile N (which on Windows
@@ -293,7 +394,7 @@ def _ie_version(user_agent: str, engine_version: tuple[int, ...]) -> tuple[tuple
     version than its engine: ``Trident/N`` is IE N+4 (IE 8 to 11), and that wins.
     """
     for pattern in (_MSIE, _IE11_RV, _IEMOBILE, _POCKET_IE, _MSPIE):
-        found = pattern.search(user_agent)
+        found = pattern.search(lowered)
         if found is not None and found.group(1) is not None:
             reported = _version(found)
             break
@@ -306,13 +407,6 @@ def _ie_version(user_agent: str, engine_version: tuple[int, ...]) -> tuple[tuple
     return reported, False
 
 
-def _engine(user_agent: str) -> str:
-    for pattern, name in _ENGINES:
-        if pattern.search(user_agent):
-            return name
-    return ""
-
-
 def detect(user_agent: str, hints: ClientHints | None = None) -> Client | None:
     """Describe the client behind a (capped) User-Agent string and its client hints.
 
@@ -321,29 +415,28 @@ def detect(user_agent: str, hints: ClientHints | None = None) -> Client | None:
     be parsed: the parser's error is logged once per cause, and the caller lets
     the request pass.
     """
+    lowered = user_agent.lower()
     chromium = hints.chromium if hints is not None else None
     if chromium is not None:
         family, version = chromium
-        return Client(user_agent, family, version, "Blink", (), _BOT.search(user_agent) is not None)
+        return Client(user_agent, family, version, "Blink", (), _is_bot(lowered))
     browser = _browser(user_agent)
     if browser is None:
         return None
     family, version = browser
-    is_bot = _BOT.search(user_agent) is not None
-    ie = _internet_explorer(user_agent) if may_be_internet_explorer(user_agent) else None
+    bot = _is_bot(lowered)
+    ie = _internet_explorer(lowered) if _has_ie_marker(lowered) else None
     if ie is None:
         if family in IE_FAMILIES:
             # A browser that only pretends to be IE (OmniWeb, TV browsers, ...).
             family, version = "Other", ()
-        return Client(user_agent, family, version, _engine(user_agent), (), is_bot)
+        return Client(user_agent, family, version, _engine(user_agent), (), bot)
     engine, engine_version = ie
     # The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
     # family; anything it cannot name but that has IE's tokens is IE itself.
     if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
         if family != "IE Large Screen":
-            family = "IE Mobile" if _MOBILE.search(user_agent) else "IE"
-        version, compatibility_mode = _ie_version(user_agent, engine_version)
-        return Client(
-            user_agent, family, version, engine, engine_version, is_bot, compatibility_mode
-        )
-    return Client(user_agent, family, version, engine, engine_version, is_bot)
+            family = "IE Mobile" if _contains_any(lowered, _MOBILE) else "IE"
+        version, compatibility_mode = _ie_version(lowered, engine_version)
+        return Client(user_agent, family, version, engine, engine_version, bot, compatibility_mode)
+    return Client(user_agent, family, version, engine, engine_version, bot)

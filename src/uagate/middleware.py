@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from uagate._headers import read_headers, vary_user_agent
+from uagate._headers import read_headers, scan, vary_user_agent
 from uagate._log import log_gated, log_once
 from uagate.bypass import ContinueFlow
-from uagate.decision import Decider
-from uagate.detect import DEFAULT_MAX_LENGTH
+from uagate.decision import DEFAULT_CACHE_SIZE, Decider, HeaderDecider
+from uagate.detect import DEFAULT_MAX_LENGTH, warm_up
 from uagate.exclusions import Exclusions, RequestPredicate
 from uagate.page import DEFAULT_STATUS_CODE, Page, PageCallable
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
@@ -70,6 +70,7 @@ class UAGateMiddleware:
         on_verdict: VerdictHook | None = None,
         vary_user_agent: bool = False,
         max_user_agent_length: int = DEFAULT_MAX_LENGTH,
+        cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
         if not callable(app):
             raise TypeError(f"UAGateMiddleware app must be an ASGI callable, not {app!r}")
@@ -96,8 +97,18 @@ class UAGateMiddleware:
             "max_user_agent_length", max_user_agent_length, 16, 65536
         )
         self.on_verdict = on_verdict
-        self._decide = Decider(policy, max_length=max_user_agent_length)
+        self.cache_size = _require_int("cache_size", cache_size, 0, 10_000_000)
+        self._decide = Decider(policy, max_length=max_user_agent_length, cache_size=cache_size)
+        warm_up()  # build the parser at startup, not on the first request that needs it
         self._exclusions = Exclusions(exclude_paths, methods, exclude)
+        self._verdicts = HeaderDecider(
+            self._decide, max_length=max_user_agent_length, cache_size=max(cache_size, 1)
+        )
+        # The fast path serves requests that need nothing but their verdict.
+        self._fast = bool(cache_size) and not self._exclusions and on_verdict is None
+        # The hot path's table, where nothing but the verdict is needed.
+        plain = self._fast and allow_continue is False and not vary_user_agent
+        self._hot = self._verdicts.by_user_agent if plain else None
         if not isinstance(continue_path, str) or not re.fullmatch(
             r"/[\w.-][\w./-]*", continue_path
         ):
@@ -117,16 +128,68 @@ class UAGateMiddleware:
             default_language=default_language,
             vary_cookie=allow_continue,
         )
+        # Built-in gate responses are kept by the headers they depend on; not with
+        # a page callable (it may vary on anything) or a continue link (it holds
+        # the path, and the cookie must be read).
+        self._cache_refusals = self._continue is None and not self._page.is_callable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
+        hot = self._hot
+        if hot is not None and scope["type"] == "http":
+            # The hot path, written out: a client seen before whose verdict
+            # depends on its User-Agent alone costs one dictionary lookup.
+            user_agent = None
+            for name, value in scope["headers"]:
+                if name == b"user-agent":
+                    user_agent = value
+                    break
+            verdict = hot.get(user_agent)
+            if verdict is not None:
+                try:
+                    scope["state"]["uagate"] = verdict
+                except KeyError:
+                    scope["state"] = {"uagate": verdict}
+                await self.app(scope, receive, send)
+                return
+        await self._route(scope, receive, send)
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
+        if kind == "http" and self._fast and not (self._continue and self._continue.matches(scope)):
+            # The fast path: a verdict from the raw headers, remembered by their bytes.
+            user_agent, sec_ch_ua, full_list, accept, accept_language = scan(scope["headers"])
+            try:
+                verdict = self._verdicts(user_agent, sec_ch_ua, full_list)
+            except Exception:  # the full path below decides again, logs and fails open
+                verdict = None
+            if verdict is not None:
+                if not verdict.gated or self.report_only:
+                    if verdict.gated:
+                        log_gated(scope, verdict, True)
+                    await self._pass(verdict, scope, receive, send)
+                    return
+                if self._cache_refusals:
+                    log_gated(scope, verdict, False)
+                    await self._page.send_built_in(scope, verdict, accept, accept_language, send)
+                    return
         if kind == "http" or (kind == "websocket" and self.gate_websockets):
             await self._gate(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
+    async def _pass(self, verdict: Verdict, scope: Scope, receive: Receive, send: Send) -> None:
+        """Call the app, with the verdict in scope state (and Vary, if asked)."""
+        state = scope.get("state")
+        if state is None:
+            scope["state"] = state = {}
+        state["uagate"] = verdict
+        if self.vary_user_agent and scope["type"] == "http":
+            send = vary_user_agent(send)
+        await self.app(scope, receive, send)
+
     async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The full path: continue link, exclusions, hooks, page callables, websockets."""
         flow = self._continue
         if flow is not None and flow.matches(scope):
             await flow.respond(Request(scope))(scope, receive, send)
@@ -148,7 +211,7 @@ class UAGateMiddleware:
         if verdict.gated or self.on_verdict is not None:
             request = Request(scope) if scope["type"] == "http" else HTTPConnection(scope)
             if verdict.gated:
-                log_gated(request, verdict, self.report_only)
+                log_gated(scope, verdict, self.report_only)
             if self.on_verdict is not None:
                 await self._call_hook(self.on_verdict, request, verdict)
             if verdict.gated and not self.report_only:
@@ -157,10 +220,7 @@ class UAGateMiddleware:
                 )
                 await self._page.send(request, verdict, link, receive, send)
                 return
-        scope.setdefault("state", {})["uagate"] = verdict
-        if self.vary_user_agent and scope["type"] == "http":
-            send = vary_user_agent(send)
-        await self.app(scope, receive, send)
+        await self._pass(verdict, scope, receive, send)
 
     def _skip(self, scope: Scope) -> bool:
         try:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from uagate._log import log_once
 from uagate.policy import Reason, Verdict
@@ -72,6 +72,7 @@ PLACEHOLDERS = (
 # The placeholders whose values depend on the negotiated language.
 _TRANSLATED = frozenset({"lang", "dir", "title", "heading", "message", "note", "continue_text"})
 _WEBSOCKET_DENIAL = "websocket.http.response"
+_RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 #: What ``page=`` may also be: a callable that builds the whole response.
 PageCallable = Callable[[Request, Verdict], Response | Awaitable[Response]]
@@ -269,6 +270,7 @@ class Page:
     __slots__ = (
         "_callable",
         "_default_language",
+        "_refusals",
         "_status",
         "_template",
         "_translated",
@@ -293,6 +295,7 @@ class Page:
         self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
         self._template: string.Template | None = None
         self._callable: PageCallable | None = None
+        self._refusals: dict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = {}
         if page is None:
             pass
         elif isinstance(page, str) and "<" in page:
@@ -319,6 +322,11 @@ class Page:
         # Render every language once, so that a broken template fails at startup.
         for language in LANGUAGES:
             self._html(_strings(language, Reason.INTERNET_EXPLORER), Reason.INTERNET_EXPLORER)
+
+    @property
+    def is_callable(self) -> bool:
+        """True when a callable builds the response (which may then vary on anything)."""
+        return self._callable is not None
 
     def _html(
         self,
@@ -367,6 +375,41 @@ class Page:
             out["Content-Language"] = language
         head = request.scope.get("method") == "HEAD"
         return Response(b"" if head else body, self._status, out)
+
+    async def send_built_in(
+        self,
+        scope: Scope,
+        verdict: Verdict,
+        accept: bytes | None,
+        accept_language: bytes | None,
+        send: Send,
+    ) -> None:
+        """Send the built-in response (no continue link), kept by what it depends on.
+
+        The response depends on the reason, the client's family and version (a
+        template may show them), Accept, Accept-Language and the method; a
+        repeated combination is sent from memory. At most 4,096 are kept.
+        """
+        client = verdict.client
+        key = (
+            verdict.reason.value,  # a str: hashing the enum member runs Python code
+            client.family,
+            client.version,
+            scope["method"],
+            accept,
+            accept_language,
+        )
+        found = self._refusals.get(key)
+        if found is None:
+            response = self.answer(HTTPConnection(scope), verdict, "")
+            found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
+            if len(self._refusals) >= 4096:
+                self._refusals.clear()
+            self._refusals[key] = found
+        status, headers, body = found
+        # Fresh messages each time: a wrapper above may change them in place.
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": body})
 
     async def send(
         self,

@@ -1,0 +1,149 @@
+"""Over HTTP: uvicorn on 127.0.0.1 serving hello world, bare and behind uagate.
+
+A load generator in a separate process (wrk, Debian's package, when it is on
+the PATH; else a small asyncio client) sends requests whose User-Agents are
+drawn like real traffic (benchmarks/uatrace.py). Runs of the two servers
+alternate; prints requests per second (median of the runs) and the ratio.
+
+    .venv/bin/python benchmarks/bench_http.py                           # the full run
+    .venv/bin/python benchmarks/bench_http.py --seconds 1 --rounds 1    # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from uatrace import trace
+
+HERE = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(app: str, port: int) -> subprocess.Popen[bytes]:
+    """Uvicorn serving ``http_apps:<app>`` on 127.0.0.1:port, once it answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), f"http_apps:{app}",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):  # at most about 10 seconds
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"uvicorn did not start for {app}")
+
+
+def wrk_script(user_agents: list[str], folder: Path) -> Path:
+    """A wrk Lua script that cycles through ``user_agents``."""
+    items = ",\n".join(f"[==[{ua}]==]" for ua in user_agents if "]==]" not in ua)
+    script = folder / "agents.lua"
+    script.write_text(
+        f"local agents = {{\n{items}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #agents + 1\n"
+        '  return wrk.format("GET", "/", {["User-Agent"] = agents[i]})\nend\n',
+        encoding="utf-8",
+    )
+    return script
+
+
+def load_with_wrk(port: int, seconds: float, connections: int, script: Path) -> float:
+    """Requests per second that wrk measured."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script),
+         f"http://127.0.0.1:{port}/"],
+        check=True, capture_output=True, text=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"no Requests/sec in wrk's output:\n{out}")
+    return float(found.group(1))
+
+
+def load_with_asyncio(port: int, seconds: float, connections: int, agents: list[str]) -> float:
+    """Requests per second from keep-alive asyncio connections (when wrk is missing)."""
+
+    async def client(offset: int, deadline: float) -> int:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        done = 0
+        try:
+            while time.perf_counter() < deadline:
+                agent = agents[(offset + done) % len(agents)].encode("latin-1", "replace")
+                writer.write(
+                    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " + agent + b"\r\n\r\n"
+                )
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(re.search(rb"content-length: (\d+)", head.lower()).group(1))  # type: ignore[union-attr]
+                await reader.readexactly(length)
+                done += 1
+        finally:
+            writer.close()
+        return done
+
+    async def run() -> float:
+        deadline = time.perf_counter() + seconds
+        counts = await asyncio.gather(*(client(i * 997, deadline) for i in range(connections)))
+        return sum(counts) / seconds
+
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    """Run the benchmark and print its table; return the median requests per second."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args(argv)
+    agents = trace(20_000)
+    use_wrk = shutil.which("wrk") is not None
+    results: dict[str, list[float]] = {"bare": [], "gated": []}
+    with tempfile.TemporaryDirectory() as folder:
+        script = wrk_script(agents, Path(folder)) if use_wrk else None
+        for round_ in range(args.rounds):
+            order = ["bare", "gated"] if round_ % 2 == 0 else ["gated", "bare"]
+            for app in order:
+                port = free_port()
+                server = start_server(app, port)
+                try:
+                    if script is not None:
+                        rps = load_with_wrk(port, args.seconds, args.connections, script)
+                    else:
+                        rps = load_with_asyncio(port, args.seconds, args.connections, agents)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=10)
+                results[app].append(rps)
+    medians = {app: statistics.median(values) for app, values in results.items()}
+    tool = "wrk" if use_wrk else "an asyncio client"
+    print(f"uvicorn on 127.0.0.1, load from {tool}, {args.connections} connections, "
+          f"{args.seconds:g} s per run, median of {args.rounds} alternated runs")  # fmt: skip
+    for app, value in medians.items():
+        runs = ", ".join(f"{v:,.0f}" for v in results[app])
+        print(f"{app:6} {value:10,.0f} requests/s   runs: {runs}")
+    print(f"uagate / bare: {medians['gated'] / medians['bare']:.3f} (target >= 0.95)")
+    return medians
+
+
+if __name__ == "__main__":
+    main()
