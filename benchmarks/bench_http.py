@@ -54,10 +54,10 @@ def start_server(app: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"uvicorn did not start for {app}")
 
 
-def wrk_script(user_agents: list[str], folder: Path) -> Path:
+def wrk_script(user_agents: list[str], folder: Path, name: str) -> Path:
     """A wrk Lua script that cycles through ``user_agents``."""
     items = ",\n".join(f"[==[{ua}]==]" for ua in user_agents if "]==]" not in ua)
-    script = folder / "agents.lua"
+    script = folder / f"{name}.lua"
     script.write_text(
         f"local agents = {{\n{items}\n}}\nlocal i = 0\n"
         "request = function()\n  i = i % #agents + 1\n"
@@ -114,21 +114,30 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--client", choices=["auto", "wrk", "asyncio"], default="auto", help="the load generator"
+    )
     args = parser.parse_args(argv)
     agents = trace(20_000)
-    use_wrk = shutil.which("wrk") is not None
+    # Each server first serves traffic drawn the same way with another seed, for
+    # half as long, untimed: a server that has been up a while, as in-process.
+    warm_agents = trace(20_000, seed=1)
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     results: dict[str, list[float]] = {"bare": [], "gated": []}
     with tempfile.TemporaryDirectory() as folder:
-        script = wrk_script(agents, Path(folder)) if use_wrk else None
+        script = wrk_script(agents, Path(folder), "measured") if use_wrk else None
+        warm_script = wrk_script(warm_agents, Path(folder), "warm") if use_wrk else None
         for round_ in range(args.rounds):
             order = ["bare", "gated"] if round_ % 2 == 0 else ["gated", "bare"]
             for app in order:
                 port = free_port()
                 server = start_server(app, port)
                 try:
-                    if script is not None:
+                    if script is not None and warm_script is not None:
+                        load_with_wrk(port, args.seconds / 2, args.connections, warm_script)
                         rps = load_with_wrk(port, args.seconds, args.connections, script)
                     else:
+                        load_with_asyncio(port, args.seconds / 2, args.connections, warm_agents)
                         rps = load_with_asyncio(port, args.seconds, args.connections, agents)
                 finally:
                     server.terminate()

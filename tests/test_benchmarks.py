@@ -1,0 +1,69 @@
+"""Smoke runs of the benchmarks at small sizes: they run and print their tables.
+
+No timing is asserted here (the figures are in docs/performance.md, from the
+full runs); these only keep the benchmark scripts working.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+
+from .conftest import ROOT, corpus_path
+
+
+@pytest.fixture(autouse=True)
+def _benchmarks_importable() -> Iterator[None]:
+    """Make benchmarks/ importable, with the corpus checked first."""
+    corpus_path()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    yield
+    sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def load(name: str) -> ModuleType:
+    """Import a benchmark module by name."""
+    return importlib.import_module(name)
+
+
+def test_requests_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_requests prints microseconds per request for the five variants."""
+    medians = load("bench_requests").main(
+        ["--requests", "3000", "--naive-requests", "200", "--rounds", "1"]
+    )
+    assert set(medians) == {
+        "bare app",
+        "floor (reads User-Agent)",
+        "uagate, default policy",
+        "uagate, Policy.modern()",
+        "naive (user_agents.parse)",
+    }
+    assert all(value > 0 for value in medians.values())
+    assert "default policy / floor" in capsys.readouterr().out
+
+
+def test_worst_case_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_worst decides every kind and size of hostile string."""
+    results = load("bench_worst").main(["--repeats", "1"])
+    assert len(results) == 7 * 3
+    assert "slowest uagate decision" in capsys.readouterr().out
+
+
+def test_memory_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_memory measures both policies in child processes."""
+    growth = load("bench_memory").main(["--requests", "3000"])
+    assert set(growth) == {"default", "Policy.modern()"}
+    assert "largest growth" in capsys.readouterr().out
+
+
+def test_http_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_http serves both apps with uvicorn on 127.0.0.1 and loads each once."""
+    arguments = ["--seconds", "1", "--rounds", "1", "--connections", "4", "--client", "asyncio"]
+    medians = load("bench_http").main(arguments)
+    assert medians["bare"] > 0
+    assert medians["gated"] > 0
+    assert "uagate / bare" in capsys.readouterr().out

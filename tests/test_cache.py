@@ -1,0 +1,99 @@
+"""The verdict caches: bounded, keyed by everything a verdict depends on, never stale."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from uagate import Policy, UAGateMiddleware
+from uagate.testing import CHROME, FIREFOX, IE11
+
+from .conftest import http_scope, run_asgi
+from .test_hints import CHROME_119, CHROME_124, CHROME_125_UA
+from .test_middleware import hello_asgi
+
+
+def status(app: UAGateMiddleware, headers: list[tuple[bytes, bytes]]) -> int:
+    """The status ``app`` answers a request with these headers."""
+    return int(asyncio.run(run_asgi(app, http_scope(headers)))[0]["status"])
+
+
+def ua(value: str) -> tuple[bytes, bytes]:
+    """A User-Agent header."""
+    return (b"user-agent", value.encode("latin-1"))
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy.modern()])
+def test_tables_stay_bounded(policy: Policy) -> None:
+    """However many distinct clients come, no table grows past cache_size."""
+    app = UAGateMiddleware(hello_asgi, policy=policy, cache_size=50)
+    for index in range(500):
+        status(app, [ua(f"{CHROME} n{index}")])
+        status(app, [ua(f"{IE11} n{index}")])
+    tables = app._verdicts._by_user_agent, app._verdicts._by_headers, app._page._refusals
+    assert all(len(table) <= 50 for table in tables)
+    assert app._decide._decide.cache_info().currsize <= 50  # type: ignore[attr-defined]
+
+
+def test_verdicts_stay_right_after_the_tables_are_emptied() -> None:
+    """After a table fills and empties, the same clients get the same answers."""
+    app = UAGateMiddleware(hello_asgi, cache_size=3)
+    for _ in range(5):
+        for index in range(10):
+            assert status(app, [ua(f"{FIREFOX} n{index}")]) == 200
+            assert status(app, [ua(f"{IE11} n{index}")]) == 406
+
+
+def test_hints_are_part_of_the_key_for_ie_strings() -> None:
+    """The same IE string is gated without hints and passes with Chrome's, in any order."""
+    app = UAGateMiddleware(hello_asgi)
+    with_hints = [ua(IE11), (b"sec-ch-ua", CHROME_124.encode())]
+    for _ in range(3):
+        assert status(app, [ua(IE11)]) == 406
+        assert status(app, with_hints) == 200
+
+
+def test_hints_are_part_of_the_key_for_version_rules() -> None:
+    """Under Policy.modern(), one User-Agent with old and new hints gets two answers."""
+    app = UAGateMiddleware(hello_asgi, policy=Policy.modern())
+    old = [ua(CHROME_125_UA), (b"sec-ch-ua", CHROME_119.encode())]
+    new = [ua(CHROME_125_UA), (b"sec-ch-ua", CHROME_124.encode())]
+    for _ in range(3):
+        assert status(app, old) == 406
+        assert status(app, new) == 200
+        assert status(app, [ua(CHROME_125_UA)]) == 200
+
+
+def test_remembered_gate_page_follows_language_and_method() -> None:
+    """A remembered gate response is kept apart by Accept-Language, Accept and method."""
+    app = UAGateMiddleware(hello_asgi)
+
+    def answer(language: str, method: str = "GET") -> tuple[bytes, bytes]:
+        scope = http_scope([ua(IE11), (b"accept-language", language.encode())], method=method)
+        messages = asyncio.run(run_asgi(app, scope))
+        headers = dict(messages[0]["headers"])
+        body = b"".join(m.get("body", b"") for m in messages[1:])
+        return headers[b"content-language"], body
+
+    for _ in range(2):
+        assert answer("de")[0] == b"de"
+        assert answer("fr")[0] == b"fr"
+        assert answer("de", "HEAD")[1] == b""
+        assert answer("de")[1] != b""
+
+
+def test_cache_size_zero_decides_every_request() -> None:
+    """cache_size=0 keeps nothing and still answers correctly."""
+    app = UAGateMiddleware(hello_asgi, cache_size=0)
+    for _ in range(2):
+        assert status(app, [ua(IE11)]) == 406
+        assert status(app, [ua(CHROME)]) == 200
+    assert app._verdicts._by_user_agent == {}
+
+
+@pytest.mark.parametrize("value", [-1, 10_000_001])
+def test_bad_cache_size_fails_at_construction(value: int) -> None:
+    """cache_size out of range raises ValueError naming it."""
+    with pytest.raises(ValueError, match="cache_size"):
+        UAGateMiddleware(hello_asgi, cache_size=value)
