@@ -4,39 +4,41 @@ from __future__ import annotations
 
 from starlette.types import Message, Scope, Send
 
-__all__ = ["RequestHeaders", "read_headers", "scan", "vary_user_agent"]
+__all__ = ["HINT_LIMIT", "RequestHeaders", "read_headers", "scan", "text", "vary_user_agent"]
 
 #: User-Agent (capped), Sec-CH-UA, Sec-CH-UA-Full-Version-List and Cookie.
 RequestHeaders = tuple[str | None, str | None, str | None, str | None]
 
-# Hint headers longer than this are malformed anyway; the parser refuses them.
-_MAX_HINT_BYTES = 1025
+#: Hint headers longer than this are malformed anyway; the parser refuses them.
+HINT_LIMIT = 1025
+
+
+def text(value: bytes | None, limit: int) -> str | None:
+    """A raw header value as text, cut to ``limit`` bytes (after leading space) first.
+
+    Cut as bytes before decoding, so a 1 MB header costs what a short one does;
+    latin-1 maps one byte to one character, so any bytes decode.
+    """
+    return None if value is None else value.lstrip()[:limit].decode("latin-1")
 
 
 def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHeaders:
-    """User-Agent (capped), the two client-hint headers and Cookie, in one pass.
+    """User-Agent (capped), the two client-hint headers and Cookie, as text.
 
-    Header names are lower-case, as ASGI requires. The first of duplicate
-    headers counts, as in Starlette's ``request.headers``; Cookie headers are
-    joined. The User-Agent is cut as bytes before decoding, so a 1 MB header
-    costs what a short one does (latin-1 maps one byte to one character).
+    The first of duplicate headers counts, as in Starlette's ``request.headers``;
+    Cookie headers are joined.
     """
-    user_agent = sec_ch_ua = full_list = None
-    cookies: list[bytes] = []
-    for name, value in scope["headers"]:
-        if name == b"user-agent":
-            if user_agent is None:
-                user_agent = value.lstrip()[:max_length].decode("latin-1")
-        elif name == b"sec-ch-ua":
-            if sec_ch_ua is None:
-                sec_ch_ua = value[:_MAX_HINT_BYTES].decode("latin-1")
-        elif name == b"sec-ch-ua-full-version-list":
-            if full_list is None:
-                full_list = value[:_MAX_HINT_BYTES].decode("latin-1")
-        elif want_cookie and name == b"cookie":
-            cookies.append(value)
-    cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
-    return user_agent, sec_ch_ua, full_list, cookie
+    user_agent, sec_ch_ua, full_list, _, _ = scan(scope["headers"])
+    cookie = None
+    if want_cookie:
+        cookies = [value for name, value in scope["headers"] if name == b"cookie"]
+        cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
+    return (
+        text(user_agent, max_length),
+        text(sec_ch_ua, HINT_LIMIT),
+        text(full_list, HINT_LIMIT),
+        cookie,
+    )
 
 
 def scan(
@@ -44,8 +46,9 @@ def scan(
 ) -> tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]:
     """User-Agent, Sec-CH-UA, its full version list, Accept and Accept-Language, raw.
 
-    One pass; the first of duplicate headers counts. These are all the headers
-    a verdict and the built-in gate response depend on.
+    One pass over headers whose names are lower-case, as ASGI requires; the
+    first of duplicate headers counts. These are all the headers a verdict and
+    the built-in gate response depend on.
     """
     user_agent = sec_ch_ua = full_list = accept = accept_language = None
     for name, value in headers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+from uagate._headers import HINT_LIMIT, text
 from uagate.detect import (
     DEFAULT_MAX_LENGTH,
     Client,
@@ -103,11 +104,6 @@ class Decider:
         return self._policy.decide(client)
 
 
-def _text(value: bytes | None, max_length: int) -> str | None:
-    """A raw header value as text, cut to ``max_length`` before decoding."""
-    return None if value is None else value.lstrip()[:max_length].decode("latin-1")
-
-
 class HeaderDecider:
     """Verdicts for raw ASGI request headers, remembered by the header bytes they depend on.
 
@@ -148,8 +144,8 @@ class HeaderDecider:
             verdict = self._by_user_agent.get(user_agent)
             if verdict is not None:
                 return verdict
-            text = _text(user_agent, self._max_length)
-            verdict = self._decider.settle_without_hints(cap(text or "", self._max_length))
+            decoded = text(user_agent, self._max_length)
+            verdict = self._decider.settle_without_hints(cap(decoded or "", self._max_length))
             if verdict is not None:
                 if len(self._by_user_agent) >= self._size:
                     self._by_user_agent.clear()
@@ -160,9 +156,9 @@ class HeaderDecider:
         verdict = self._by_headers.get(key)
         if verdict is None:
             verdict = self._decider(
-                _text(user_agent, self._max_length),
-                _text(sec_ch_ua, 1025),
-                _text(full_list, 1025),
+                text(user_agent, self._max_length),
+                text(sec_ch_ua, HINT_LIMIT),
+                text(full_list, HINT_LIMIT),
             )
             if len(self._by_headers) >= self._size:
                 self._by_headers.clear()
