@@ -8,7 +8,9 @@ way.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
 from uagate._headers import HINT_LIMIT, text
 from uagate.detect import (
@@ -22,6 +24,8 @@ from uagate.detect import (
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
 __all__ = ["DEFAULT_CACHE_SIZE", "Decider", "HeaderDecider", "check"]
+
+_K = TypeVar("_K", bound=Hashable)
 
 # Values that clients and proxies send in place of a User-Agent.
 _PLACEHOLDERS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
@@ -104,6 +108,13 @@ class Decider:
         return self._policy.decide(client)
 
 
+def _keep(table: OrderedDict[_K, Verdict], key: _K, verdict: Verdict, size: int) -> None:
+    """Add to a bounded table, dropping its oldest entry when it is full."""
+    if len(table) >= size:
+        table.popitem(last=False)
+    table[key] = verdict
+
+
 class HeaderDecider:
     """Verdicts for raw ASGI request headers, remembered by the header bytes they depend on.
 
@@ -111,9 +122,9 @@ class HeaderDecider:
     the policy judges versions, on its client-hint headers. The verdicts are
     kept by exactly those raw bytes (the first of duplicate headers counting),
     so that a repeated client costs one dictionary lookup and no decoding.
-    Each of the two tables holds at most ``cache_size`` entries and is emptied
-    when full; the :class:`Decider` behind it keeps its own LRU cache, so hot
-    clients come back at once.
+    Each of the two tables holds at most ``cache_size`` entries; when one is
+    full, its oldest entry makes room (first in, first out, which costs nothing
+    on a hit); the :class:`Decider` behind it keeps its own LRU cache.
     """
 
     __slots__ = ("_by_headers", "_by_user_agent", "_decider", "_max_length", "_size")
@@ -132,9 +143,11 @@ class HeaderDecider:
         self._max_length = max_length
         self._size = cache_size
         # Keyed by the User-Agent alone: strings whose verdict no hint can change.
-        self._by_user_agent: dict[bytes | None, Verdict] = {}
+        self._by_user_agent: OrderedDict[bytes | None, Verdict] = OrderedDict()
         # Keyed by the User-Agent and both hint headers.
-        self._by_headers: dict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = {}
+        self._by_headers: OrderedDict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = (
+            OrderedDict()
+        )
 
     def __call__(
         self, user_agent: bytes | None, sec_ch_ua: bytes | None, full_list: bytes | None
@@ -147,10 +160,8 @@ class HeaderDecider:
             decoded = text(user_agent, self._max_length)
             verdict = self._decider.settle_without_hints(cap(decoded or "", self._max_length))
             if verdict is not None:
-                if len(self._by_user_agent) >= self._size:
-                    self._by_user_agent.clear()
                 if user_agent is None or len(user_agent) <= 2 * self._max_length:
-                    self._by_user_agent[user_agent] = verdict
+                    _keep(self._by_user_agent, user_agent, verdict, self._size)
                 return verdict
         key = (user_agent, sec_ch_ua, full_list)
         verdict = self._by_headers.get(key)
@@ -160,10 +171,8 @@ class HeaderDecider:
                 text(sec_ch_ua, HINT_LIMIT),
                 text(full_list, HINT_LIMIT),
             )
-            if len(self._by_headers) >= self._size:
-                self._by_headers.clear()
             if user_agent is None or len(user_agent) <= 2 * self._max_length:
-                self._by_headers[key] = verdict
+                _keep(self._by_headers, key, verdict, self._size)
         return verdict
 
 

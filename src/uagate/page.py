@@ -8,6 +8,7 @@ import inspect
 import json
 import os
 import string
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
 from importlib import resources
@@ -295,7 +296,9 @@ class Page:
         self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
         self._template: string.Template | None = None
         self._callable: PageCallable | None = None
-        self._refusals: dict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = {}
+        self._refusals: OrderedDict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = (
+            OrderedDict()
+        )
         if page is None:
             pass
         elif isinstance(page, str) and "<" in page:
@@ -404,7 +407,7 @@ class Page:
             response = self.answer(HTTPConnection(scope), verdict, "")
             found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
             if len(self._refusals) >= 4096:
-                self._refusals.clear()
+                self._refusals.popitem(last=False)  # the oldest
             self._refusals[key] = found
         status, headers, body = found
         # Fresh messages each time: a wrapper above may change them in place.
