@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from uagate import Policy, UAGateMiddleware
 from uagate.testing import CHROME, FIREFOX, IE11
@@ -97,3 +98,52 @@ def test_bad_cache_size_fails_at_construction(value: int) -> None:
     """cache_size out of range raises ValueError naming it."""
     with pytest.raises(ValueError, match="cache_size"):
         UAGateMiddleware(hello_asgi, cache_size=value)
+
+
+def test_report_only_still_reads_the_continue_cookie() -> None:
+    """With report_only and allow_continue, a cookie turns a would-be gate into 'continued'."""
+    seen: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["state"]["uagate"].reason.value)
+        await hello_asgi(scope, receive, send)
+
+    gate = UAGateMiddleware(app, report_only=True, allow_continue=True)
+    cookie = (b"cookie", b"uagate_continue=1")
+    for _ in range(2):
+        assert status(gate, [ua(IE11)]) == 200
+        assert status(gate, [ua(IE11), cookie]) == 200
+    assert seen == ["internet-explorer", "continued"] * 2
+
+
+def test_long_hint_headers_are_not_kept() -> None:
+    """Hint headers longer than any real one are decided but never remembered."""
+    app = UAGateMiddleware(hello_asgi, policy=Policy.modern())
+    for index in range(20):
+        hint = f'"Chromium";v="{index}"'.encode() + b" " * 2000
+        status(app, [ua(CHROME_125_UA), (b"sec-ch-ua", hint)])
+    assert len(app._verdicts._by_headers) == 0
+
+
+def test_page_table_follows_cache_size() -> None:
+    """The remembered gate pages are limited by cache_size too."""
+    app = UAGateMiddleware(hello_asgi, cache_size=5)
+    for index in range(30):
+        status(app, [ua(IE11), (b"accept-language", f"x{index}, de".encode())])
+    assert len(app._page._refusals) <= 5
+
+
+def test_values_that_are_not_bytes_never_break_a_request() -> None:
+    """A server that hands over bytearray values (against the ASGI spec) still gets answers."""
+    app = UAGateMiddleware(hello_asgi)
+    for _ in range(2):
+        assert status(app, [(b"user-agent", bytearray(CHROME.encode()))]) == 200  # type: ignore[list-item]
+        ie = [(b"user-agent", bytearray(IE11.encode())), (b"accept", bytearray(b"*/*"))]
+        assert status(app, ie) == 406  # type: ignore[arg-type]
+
+
+def test_padded_or_overlong_hints_are_refused() -> None:
+    """A hint over the length limit is malformed, even when padded with leading spaces."""
+    app = UAGateMiddleware(hello_asgi)
+    padded = b" " * 1100 + CHROME_124.encode()
+    assert status(app, [ua(IE11), (b"sec-ch-ua", padded)]) == 406

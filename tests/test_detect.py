@@ -847,3 +847,18 @@ def test_clients_that_look_like_ie_or_bots(
     """Phones that fake MSIE pass; HTTP clients with MSIE are bots; a Cubot phone is not a bot."""
     verdict = check(user_agent)
     assert (verdict.gated, verdict.reason, verdict.client.is_bot) == (gated, reason, is_bot)
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; Talboté)",
+        "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; AbbotÃ©)",
+        "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; Robot²)",
+    ],
+)
+def test_bot_needs_a_word_edge_in_any_script(user_agent: str) -> None:
+    """'bot' followed by a letter or digit of any script is not a bot token: IE stays gated."""
+    verdict = check(user_agent)
+    assert verdict.gated
+    assert not verdict.client.is_bot

@@ -144,3 +144,18 @@ def test_metrics_example_counts_verdicts() -> None:
     metrics = client.get("/metrics").text
     assert 'uagate_verdicts_total{gated="true",reason="internet-explorer"} 1.0' in metrics
     assert 'uagate_verdicts_total{gated="false",reason="supported"} 2.0' in metrics
+
+
+def test_a_path_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+    """CR and LF decoded from the path never reach the log record."""
+    import asyncio
+
+    from .conftest import http_scope, run_asgi
+    from .test_middleware import hello_asgi
+
+    scope = http_scope([(b"user-agent", IE11.encode())], path="/a\r\nuagate: gated forged")
+    with caplog.at_level(logging.INFO, logger="uagate"):
+        asyncio.run(run_asgi(UAGateMiddleware(hello_asgi), scope))
+    [record] = uagate_records(caplog)
+    assert "\r" not in record.getMessage()
+    assert "\n" not in record.getMessage()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from starlette.types import Message, Scope, Send
 
-__all__ = ["HINT_LIMIT", "RequestHeaders", "read_headers", "scan", "text", "vary_user_agent"]
+__all__ = [
+    "HINT_LIMIT",
+    "RequestHeaders",
+    "read_headers",
+    "scan",
+    "text",
+    "user_agent_text",
+    "vary_user_agent",
+]
 
 #: User-Agent (capped), Sec-CH-UA, Sec-CH-UA-Full-Version-List and Cookie.
 RequestHeaders = tuple[str | None, str | None, str | None, str | None]
@@ -14,12 +22,17 @@ HINT_LIMIT = 1025
 
 
 def text(value: bytes | None, limit: int) -> str | None:
-    """A raw header value as text, cut to ``limit`` bytes (after leading space) first.
+    """A raw header value as text, cut to ``limit`` bytes first.
 
     Cut as bytes before decoding, so a 1 MB header costs what a short one does;
     latin-1 maps one byte to one character, so any bytes decode.
     """
-    return None if value is None else value.lstrip()[:limit].decode("latin-1")
+    return None if value is None else value[:limit].decode("latin-1")
+
+
+def user_agent_text(value: bytes | None, max_length: int) -> str | None:
+    """The User-Agent as text: leading whitespace does not count against the cap."""
+    return None if value is None else text(value.lstrip(), max_length)
 
 
 def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHeaders:
@@ -34,7 +47,7 @@ def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHea
         cookies = [value for name, value in scope["headers"] if name == b"cookie"]
         cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
     return (
-        text(user_agent, max_length),
+        user_agent_text(user_agent, max_length),
         text(sec_ch_ua, HINT_LIMIT),
         text(full_list, HINT_LIMIT),
         cookie,

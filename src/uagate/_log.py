@@ -6,6 +6,8 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from starlette.datastructures import URL
+
 if TYPE_CHECKING:  # detect imports this module, and policy imports detect
     from starlette.types import Scope
 
@@ -45,7 +47,8 @@ def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
         return
     client = verdict.client
     version = ".".join(map(str, client.version)) or "?"
-    path: str = scope["path"]
+    # As a URL gives it: control characters dropped, so a path cannot forge log lines.
+    path = URL(scope=scope).path
     logger.info(
         "uagate: %s %s %s (%s) %s %s",
         "would gate" if report_only else "gated",

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import TypeVar
 
-from uagate._headers import HINT_LIMIT, text
+from uagate._headers import HINT_LIMIT, text, user_agent_text
 from uagate.detect import (
     DEFAULT_MAX_LENGTH,
     Client,
@@ -108,6 +108,11 @@ class Decider:
         return self._policy.decide(client)
 
 
+def _small(value: bytes | None, limit: int) -> bool:
+    """True when a header is short enough to be part of a remembered key."""
+    return value is None or len(value) <= limit
+
+
 def _keep(table: OrderedDict[_K, Verdict], key: _K, verdict: Verdict, size: int) -> None:
     """Add to a bounded table, dropping its oldest entry when it is full."""
     if len(table) >= size:
@@ -157,7 +162,7 @@ class HeaderDecider:
             verdict = self._by_user_agent.get(user_agent)
             if verdict is not None:
                 return verdict
-            decoded = text(user_agent, self._max_length)
+            decoded = user_agent_text(user_agent, self._max_length)
             verdict = self._decider.settle_without_hints(cap(decoded or "", self._max_length))
             if verdict is not None:
                 if user_agent is None or len(user_agent) <= 2 * self._max_length:
@@ -167,11 +172,15 @@ class HeaderDecider:
         verdict = self._by_headers.get(key)
         if verdict is None:
             verdict = self._decider(
-                text(user_agent, self._max_length),
+                user_agent_text(user_agent, self._max_length),
                 text(sec_ch_ua, HINT_LIMIT),
                 text(full_list, HINT_LIMIT),
             )
-            if user_agent is None or len(user_agent) <= 2 * self._max_length:
+            if (
+                _small(user_agent, 2 * self._max_length)
+                and _small(sec_ch_ua, HINT_LIMIT)
+                and _small(full_list, HINT_LIMIT)
+            ):
                 _keep(self._by_headers, key, verdict, self._size)
         return verdict
 

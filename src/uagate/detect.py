@@ -2,9 +2,9 @@
 
 This is the only module that parses User-Agent strings. The rules that matter
 for the gate (is this Internet Explorer, or something built on its Trident
-engine? is this a bot?) are small, linear regular expressions of our own; the
-``user-agents`` package (and the uap-core data behind it) is the parser of
-record for browser family names and versions.
+engine? is this a bot?) are substring tests and small, linear regular
+expressions of our own. Browser families and versions come from uap-core's
+rules, the data of the ``user-agents`` package, asked for the browser alone.
 """
 
 from __future__ import annotations
@@ -117,8 +117,8 @@ _BOT_TOKENS = (
 _BOT_PATTERNS = tuple(
     (core, re.compile(pattern))
     for core, pattern in (
-        ("bot", r"(?<!cu)bot(?:[^a-z0-9]|$)"),
-        ("robot", r"robot(?:[^a-z0-9_]|$)"),
+        ("bot", r"(?<!cu)bot(?:\b|[-/_;.+!])"),
+        ("robot", r"robot\b"),
         ("probe", r"\bprobe\b"),
         ("match by", r"\bmatch by\b"),
         ("monitoring", r"monitoring\b"),
@@ -153,9 +153,9 @@ def _engine(user_agent: str) -> str:
     """The rendering engine a (non-IE) string names, by its product tokens."""
     if "Edge/" in user_agent and _EDGE_HTML.search(user_agent):
         return "EdgeHTML"
-    if any(map(user_agent.__contains__, ("Chrome/", "Chromium/", "CriOS/", "Edg/", "EdgA/"))):
+    if any(map(user_agent.__contains__, ("Chrome/", "Chromium/", "CriOS/"))):
         return "Blink"
-    if "EdgiOS/" in user_agent:
+    if "Edg" in user_agent and _EDGE_CHROMIUM.search(user_agent):
         return "Blink"
     if "Presto/" in user_agent or ("Opera" in user_agent and _OPERA.search(user_agent)):
         return "Presto"
@@ -167,6 +167,7 @@ def _engine(user_agent: str) -> str:
 
 
 _EDGE_HTML = re.compile(r"\bEdge/\d")
+_EDGE_CHROMIUM = re.compile(r"\bEdg(?:A|iOS)?/")
 _OPERA = re.compile(r"\bOpera[ /]\d")
 _GECKO = re.compile(r"Gecko/\d")
 
@@ -353,9 +354,10 @@ def warm_up() -> None:
 def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
     """Family and version of the browser alone (not OS or device); None when it fails.
 
-    The families and versions are those of ``user-agents``, the parser of
-    record: the same uap-core rules, asked through ``ua_parser``'s resolver
-    for the browser only, with its native (linear-time) accelerator.
+    The same uap-core rules as ``user-agents`` (the test suite checks that both
+    give the same family and version on every corpus string), asked through
+    ``ua_parser``'s resolver for the browser only, with its native,
+    linear-time matcher. On odd non-ASCII input the two matchers can differ.
     """
     if _resolver is None:
         warm_up()

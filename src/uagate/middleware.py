@@ -127,6 +127,7 @@ class UAGateMiddleware:
             status_code=status_code,
             default_language=default_language,
             vary_cookie=allow_continue,
+            cache_size=cache_size,
         )
         # Built-in gate responses are kept by the headers they depend on; not with
         # a page callable (it may vary on anything) or a continue link (it holds
@@ -144,7 +145,10 @@ class UAGateMiddleware:
                 if name == b"user-agent":
                     user_agent = value
                     break
-            verdict = hot.get(user_agent)
+            try:
+                verdict = hot.get(user_agent)
+            except TypeError:  # a value that is not bytes, against the ASGI spec
+                verdict = None
             if verdict is not None:
                 try:
                     scope["state"]["uagate"] = verdict
@@ -161,10 +165,15 @@ class UAGateMiddleware:
             user_agent, sec_ch_ua, full_list, accept, accept_language = scan(scope["headers"])
             try:
                 verdict = self._verdicts(user_agent, sec_ch_ua, full_list)
-            except Exception:  # the full path below decides again, logs and fails open
+            except TypeError:  # a header value that is not bytes: the full path decodes it
                 verdict = None
+            except Exception as exc:  # fail open: a bug in detection never breaks the site
+                log_once(exc, "deciding for a request", traceback=True)
+                await self.app(scope, receive, send)
+                return
             if verdict is not None:
-                if not verdict.gated or self.report_only:
+                # With a continue flow, a gated request must read its cookie: full path.
+                if not verdict.gated or (self.report_only and self._continue is None):
                     if verdict.gated:
                         log_gated(scope, verdict, True)
                     await self._pass(verdict, scope, receive, send)

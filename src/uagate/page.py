@@ -269,6 +269,7 @@ class Page:
     """
 
     __slots__ = (
+        "_cache_size",
         "_callable",
         "_default_language",
         "_refusals",
@@ -285,6 +286,7 @@ class Page:
         status_code: int,
         default_language: str,
         vary_cookie: bool,
+        cache_size: int = 4096,
     ) -> None:
         if not isinstance(default_language, str) or default_language not in _LOCALES:
             raise ValueError(
@@ -292,6 +294,7 @@ class Page:
                 f"not {default_language!r}"
             )
         self._status = status_code
+        self._cache_size = min(cache_size, 4096)
         self._default_language = default_language
         self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
         self._template: string.Template | None = None
@@ -391,24 +394,31 @@ class Page:
 
         The response depends on the reason, the client's family and version (a
         template may show them), Accept, Accept-Language and the method; a
-        repeated combination is sent from memory. At most 4,096 are kept.
+        repeated combination is sent from memory. At most ``cache_size``
+        (and never more than 4,096) are kept.
         """
         client = verdict.client
-        key = (
+        key: tuple[object, ...] = (
             verdict.reason.value,  # a str: hashing the enum member runs Python code
             client.family,
             client.version,
             scope["method"],
-            accept,
-            accept_language,
+            # Only the first 1,024 characters of these are read (see _weighted).
+            None if accept is None else accept[:1024],
+            None if accept_language is None else accept_language[:1024],
         )
-        found = self._refusals.get(key)
+        try:
+            found = self._refusals.get(key)
+            keep = self._cache_size > 0
+        except TypeError:  # a header value that is not bytes, against the ASGI spec
+            found, keep = None, False
         if found is None:
             response = self.answer(HTTPConnection(scope), verdict, "")
             found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
-            if len(self._refusals) >= 4096:
-                self._refusals.popitem(last=False)  # the oldest
-            self._refusals[key] = found
+            if keep:
+                if len(self._refusals) >= self._cache_size:
+                    self._refusals.popitem(last=False)  # the oldest
+                self._refusals[key] = found
         status, headers, body = found
         # Fresh messages each time: a wrapper above may change them in place.
         await send({"type": "http.response.start", "status": status, "headers": list(headers)})

@@ -150,8 +150,10 @@ class Policy:
     ``predicate``: a plain (not async) callable that takes the
     :class:`~uagate.Client` and returns ``True`` to gate it, ``False`` to pass
     it, for any rule the fields above cannot say. It is asked only about
-    clients the other rules pass. If it raises or returns anything but a bool,
-    the middleware logs it and lets the request through.
+    clients the other rules pass. Verdicts are remembered, so it is asked once
+    per distinct client and must depend on the client alone. If it raises or
+    returns anything but a bool, the middleware logs it and lets the request
+    through.
     """
 
     gate_ie: bool = True
