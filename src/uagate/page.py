@@ -481,7 +481,7 @@ class Page:
 @functools.lru_cache(maxsize=len(LANGUAGES) * len(Reason))
 def _default_body(language: str, reason: Reason) -> bytes:
     """The default page's bytes, rendered once per language and reason."""
-    return _render_default(_strings(language, reason), "").encode("utf-8")
+    return render_page(language, reason).encode("utf-8")
 
 
 def _problem(language: str, reason: Reason, status: int, continue_url: str) -> bytes:

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import cast
 
 from uagate.detect import IE_FAMILIES, Client
 
@@ -164,7 +165,6 @@ class Policy:
     )
     gate_compatibility_view: bool = True
     predicate: Predicate | None = None
-    _minimums: Mapping[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("gate_ie", "gate_trident_apps", "gate_bots", "gate_compatibility_view"):
@@ -188,15 +188,18 @@ class Policy:
                 "Policy min_versions['ie'] has no effect while gate_ie is True (all IE is gated); "
                 "set gate_ie=False to allow IE from that version"
             )
-        frozen = MappingProxyType(minimums)
-        object.__setattr__(self, "min_versions", frozen)
-        object.__setattr__(self, "_minimums", frozen)
+        object.__setattr__(self, "min_versions", MappingProxyType(minimums))
         if self.predicate is not None and (
             not callable(self.predicate) or is_async_callable(self.predicate)
         ):
             raise TypeError(
                 f"Policy predicate must be a plain (not async) callable, not {self.predicate!r}"
             )
+
+    @property
+    def _minimums(self) -> Mapping[str, tuple[int, ...]]:
+        """``min_versions`` as __post_init__ left it: every value a tuple."""
+        return cast("Mapping[str, tuple[int, ...]]", self.min_versions)
 
     def __hash__(self) -> int:
         return hash(
