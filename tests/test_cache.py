@@ -8,7 +8,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from uagate import Policy, UAGateMiddleware
-from uagate.testing import CHROME, FIREFOX, IE11
+from uagate.testing import CHROME, FIREFOX, IE8, IE9, IE11
 
 from .conftest import http_scope, run_asgi
 from .test_hints import CHROME_119, CHROME_124, CHROME_125_UA
@@ -32,7 +32,8 @@ def test_tables_stay_bounded(policy: Policy) -> None:
     for index in range(500):
         status(app, [ua(f"{CHROME} n{index}")])
         status(app, [ua(f"{IE11} n{index}")])
-    tables = app._verdicts._by_user_agent, app._verdicts._by_headers, app._page._refusals
+    verdicts = app._verdicts
+    tables = verdicts._final, verdicts._no_hints, verdicts._with_hints, app._page._refusals
     assert all(len(table) <= 50 for table in tables)
     assert app._decide._decide.cache_info().currsize <= 50  # type: ignore[attr-defined]
 
@@ -84,13 +85,35 @@ def test_remembered_gate_page_follows_language_and_method() -> None:
         assert answer("de")[1] != b""
 
 
+def body(app: UAGateMiddleware, user_agent: str) -> bytes:
+    """The body ``app`` answers a GET with this User-Agent."""
+    messages = asyncio.run(run_asgi(app, http_scope([ua(user_agent)])))
+    return b"".join(message.get("body", b"") for message in messages[1:])
+
+
+def test_remembered_page_follows_the_client_where_the_template_shows_it() -> None:
+    """A template with $family/$version gets a page per version; the built-in page is shared."""
+    shows = UAGateMiddleware(hello_asgi, page="<p>$family $version</p>")
+    plain = UAGateMiddleware(hello_asgi, page="<p>$heading</p>")
+    for _ in range(2):
+        assert [body(shows, agent) for agent in (IE8, IE9, IE11)] == [
+            b"<p>IE 8.0</p>",
+            b"<p>IE 9.0</p>",
+            b"<p>IE 11.0</p>",
+        ]
+        assert {body(plain, agent) for agent in (IE8, IE9, IE11)} == {
+            b"<p>We don&#x27;t support Internet Explorer</p>"
+        }
+    assert len(plain._page._refusals) == 1
+
+
 def test_cache_size_zero_decides_every_request() -> None:
     """cache_size=0 keeps nothing and still answers correctly."""
     app = UAGateMiddleware(hello_asgi, cache_size=0)
     for _ in range(2):
         assert status(app, [ua(IE11)]) == 406
         assert status(app, [ua(CHROME)]) == 200
-    assert app._verdicts._by_user_agent == {}
+    assert app._verdicts._final == {}
 
 
 @pytest.mark.parametrize("value", [-1, 10_000_001])
@@ -122,7 +145,7 @@ def test_long_hint_headers_are_not_kept() -> None:
     for index in range(20):
         hint = f'"Chromium";v="{index}"'.encode() + b" " * 2000
         status(app, [ua(CHROME_125_UA), (b"sec-ch-ua", hint)])
-    assert len(app._verdicts._by_headers) == 0
+    assert len(app._verdicts._with_hints) == 0
 
 
 def test_page_table_follows_cache_size() -> None:

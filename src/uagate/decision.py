@@ -8,10 +8,9 @@ way.
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from collections.abc import Mapping
 
+from uagate._bounded import keep
 from uagate._headers import HINT_LIMIT, text, user_agent_text
 from uagate.detect import (
     DEFAULT_MAX_LENGTH,
@@ -24,8 +23,6 @@ from uagate.detect import (
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
 __all__ = ["DEFAULT_CACHE_SIZE", "Decider", "HeaderDecider", "check"]
-
-_K = TypeVar("_K", bound=Hashable)
 
 # Values that clients and proxies send in place of a User-Agent.
 _PLACEHOLDERS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
@@ -113,75 +110,67 @@ def _small(value: bytes | None, limit: int) -> bool:
     return value is None or len(value) <= limit
 
 
-def _keep(table: OrderedDict[_K, Verdict], key: _K, verdict: Verdict, size: int) -> None:
-    """Add to a bounded table, dropping its oldest entry when it is full."""
-    if len(table) >= size:
-        table.popitem(last=False)
-    table[key] = verdict
-
-
 class HeaderDecider:
     """Verdicts for raw ASGI request headers, remembered by the header bytes they depend on.
 
     A request's verdict depends on its User-Agent and, where it may be IE or
     the policy judges versions, on its client-hint headers. The verdicts are
     kept by exactly those raw bytes (the first of duplicate headers counting),
-    so that a repeated client costs one dictionary lookup and no decoding.
-    Each of the two tables holds at most ``cache_size`` entries; when one is
-    full, its oldest entry makes room (first in, first out, which costs nothing
-    on a hit); the :class:`Decider` behind it keeps its own LRU cache.
+    so that a repeated client costs one dictionary lookup and no decoding, in
+    one of three tables: verdicts no hint can change, keyed by the User-Agent
+    (:attr:`by_user_agent`); verdicts of requests without hint headers, keyed by
+    the User-Agent; and the rest, keyed by all three headers. Each holds at most
+    ``cache_size`` entries, the oldest making room; the :class:`Decider` behind
+    them keeps its own LRU cache.
     """
 
-    __slots__ = ("_by_headers", "_by_user_agent", "_decider", "_max_length", "_size")
-
-    @property
-    def by_user_agent(self) -> dict[bytes | None, Verdict] | None:
-        """The table of passes keyed by the raw User-Agent alone (read-only use), or None.
-
-        It holds verdicts only of strings no hint can change, and only for a
-        policy that gates IE/Trident alone; the middleware reads it directly.
-        """
-        return self._by_user_agent if self._decider.hints_matter_only_for_ie else None
+    __slots__ = ("_decider", "_final", "_max_length", "_no_hints", "_size", "_with_hints")
 
     def __init__(self, decider: Decider, *, max_length: int, cache_size: int) -> None:
         self._decider = decider
         self._max_length = max_length
         self._size = cache_size
-        # Keyed by the User-Agent alone: strings whose verdict no hint can change.
-        self._by_user_agent: OrderedDict[bytes | None, Verdict] = OrderedDict()
-        # Keyed by the User-Agent and both hint headers.
-        self._by_headers: OrderedDict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = (
-            OrderedDict()
-        )
+        self._final: dict[bytes | None, Verdict] = {}
+        self._no_hints: dict[bytes | None, Verdict] = {}
+        self._with_hints: dict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = {}
+
+    @property
+    def by_user_agent(self) -> dict[bytes | None, Verdict] | None:
+        """The verdicts no hint can change, keyed by the raw User-Agent (read-only use).
+
+        None unless the policy gates IE/Trident alone: then a string without an
+        IE marker passes whatever its hints say. The middleware reads it directly.
+        """
+        return self._final if self._decider.hints_matter_only_for_ie else None
 
     def __call__(
         self, user_agent: bytes | None, sec_ch_ua: bytes | None, full_list: bytes | None
     ) -> Verdict:
         """The verdict for a request with these raw headers (None where missing)."""
-        if self._decider.hints_matter_only_for_ie:
-            verdict = self._by_user_agent.get(user_agent)
-            if verdict is not None:
-                return verdict
-            decoded = user_agent_text(user_agent, self._max_length)
-            verdict = self._decider.settle_without_hints(cap(decoded or "", self._max_length))
-            if verdict is not None:
-                if user_agent is None or len(user_agent) <= 2 * self._max_length:
-                    _keep(self._by_user_agent, user_agent, verdict, self._size)
-                return verdict
-        key = (user_agent, sec_ch_ua, full_list)
-        verdict = self._by_headers.get(key)
+        hinted = sec_ch_ua is not None or full_list is not None
+        verdict = self._final.get(user_agent)
         if verdict is None:
-            verdict = self._decider(
-                user_agent_text(user_agent, self._max_length),
-                text(sec_ch_ua, HINT_LIMIT),
-                text(full_list, HINT_LIMIT),
+            verdict = (
+                self._with_hints.get((user_agent, sec_ch_ua, full_list))
+                if hinted
+                else self._no_hints.get(user_agent)
             )
-            if (
-                _small(user_agent, 2 * self._max_length)
-                and _small(sec_ch_ua, HINT_LIMIT)
-                and _small(full_list, HINT_LIMIT)
-            ):
-                _keep(self._by_headers, key, verdict, self._size)
+        if verdict is not None:
+            return verdict
+        max_length = self._max_length
+        decoded = user_agent_text(user_agent, max_length)
+        verdict = self._decider.settle_without_hints(cap(decoded or "", max_length))
+        if verdict is not None:
+            if _small(user_agent, 2 * max_length):
+                keep(self._final, user_agent, verdict, self._size)
+            return verdict
+        verdict = self._decider(decoded, text(sec_ch_ua, HINT_LIMIT), text(full_list, HINT_LIMIT))
+        if not _small(user_agent, 2 * max_length):
+            return verdict
+        if not hinted:
+            keep(self._no_hints, user_agent, verdict, self._size)
+        elif _small(sec_ch_ua, HINT_LIMIT) and _small(full_list, HINT_LIMIT):
+            keep(self._with_hints, (user_agent, sec_ch_ua, full_list), verdict, self._size)
         return verdict
 
 

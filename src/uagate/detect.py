@@ -10,6 +10,7 @@ rules, the data of the ``user-agents`` package, asked for the browser alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -89,11 +90,33 @@ def _contains_any(lowered: str, tokens: tuple[str, ...]) -> bool:
     return any(map(lowered.__contains__, tokens))
 
 
+def _finder(tokens: Iterable[str]) -> Callable[[str], bool]:
+    """A test for whether a string contains any of ``tokens`` (exactly, case-sensitive).
+
+    All the tokens become one alternation for ua-parser's native matcher, which
+    finds any of them in one linear pass: about 0.7 us a string for 73 tokens,
+    where as many ``in`` tests took about 8 us.
+    """
+    matcher = ua_parser_rs.UserAgentExtractor(
+        [("|".join(map(re.escape, tokens)), "found", None, None, None, None)]
+    )
+
+    def contains_any(text: str) -> bool:
+        return matcher.extract(text) is not None
+
+    return contains_any
+
+
+_has_fake_token = _finder(_FAKES_MSIE)
+_has_fake_core = _finder(core for core, _ in _FAKES_MSIE_PATTERNS)
+
+
 def _fakes_msie(lowered: str) -> bool:
     """True when the string names a browser or engine that is not Trident."""
-    if _contains_any(lowered, _FAKES_MSIE):
-        return True
-    return any(core in lowered and p.search(lowered) for core, p in _FAKES_MSIE_PATTERNS)
+    return _has_fake_token(lowered) or (
+        _has_fake_core(lowered)
+        and any(core in lowered and p.search(lowered) for core, p in _FAKES_MSIE_PATTERNS)
+    )
 
 
 # Crawlers, link checkers, monitors, preview fetchers and HTTP libraries. The
@@ -146,18 +169,15 @@ def is_bot(user_agent: str) -> bool:
     return _is_bot(user_agent.lower())
 
 
-# All the plain tokens as one alternation for the native matcher, which finds
-# any of them in one linear pass (about 0.7 us a string, where 73 substring
-# searches took about 8 us). It matches the lower-cased string, as ``in`` did.
-_BOT_TOKEN_MATCHER = ua_parser_rs.UserAgentExtractor(
-    [("|".join(map(re.escape, _BOT_TOKENS)), "bot", None, None, None, None)]
-)
+_has_bot_token = _finder(_BOT_TOKENS)
+_has_bot_core = _finder(core for core, _ in _BOT_PATTERNS)
 
 
 def _is_bot(lowered: str) -> bool:
-    if _BOT_TOKEN_MATCHER.extract(lowered) is not None:
-        return True
-    return any(core in lowered and p.search(lowered) for core, p in _BOT_PATTERNS)
+    return _has_bot_token(lowered) or (
+        _has_bot_core(lowered)
+        and any(core in lowered and p.search(lowered) for core, p in _BOT_PATTERNS)
+    )
 
 
 def _engine(user_agent: str) -> str:

@@ -140,22 +140,20 @@ class UAGateMiddleware:
         if hot is not None and scope["type"] == "http":
             # The hot path, written out: a client seen before whose verdict
             # depends on its User-Agent alone costs one dictionary lookup.
-            user_agent = None
             for name, value in scope["headers"]:
                 if name == b"user-agent":
-                    user_agent = value
+                    try:
+                        verdict = hot.get(value)
+                    except TypeError:  # a value that is not bytes, against the ASGI spec
+                        break
+                    if verdict is not None:
+                        try:
+                            scope["state"]["uagate"] = verdict
+                        except KeyError:
+                            scope["state"] = {"uagate": verdict}
+                        await self.app(scope, receive, send)
+                        return
                     break
-            try:
-                verdict = hot.get(user_agent)
-            except TypeError:  # a value that is not bytes, against the ASGI spec
-                verdict = None
-            if verdict is not None:
-                try:
-                    scope["state"]["uagate"] = verdict
-                except KeyError:
-                    scope["state"] = {"uagate": verdict}
-                await self.app(scope, receive, send)
-                return
         await self._route(scope, receive, send)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:

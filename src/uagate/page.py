@@ -8,7 +8,6 @@ import inspect
 import json
 import os
 import string
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
 from importlib import resources
@@ -19,6 +18,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from uagate._bounded import keep
 from uagate._log import log_once
 from uagate.policy import Reason, Verdict
 
@@ -272,6 +272,7 @@ class Page:
         "_cache_size",
         "_callable",
         "_default_language",
+        "_names_client",
         "_refusals",
         "_status",
         "_template",
@@ -299,9 +300,7 @@ class Page:
         self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
         self._template: string.Template | None = None
         self._callable: PageCallable | None = None
-        self._refusals: OrderedDict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = (
-            OrderedDict()
-        )
+        self._refusals: dict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = {}
         if page is None:
             pass
         elif isinstance(page, str) and "<" in page:
@@ -324,6 +323,10 @@ class Page:
         # A template with none of the translated placeholders is in one language only.
         self._translated = self._template is None or bool(
             _identifiers(self._template) & _TRANSLATED
+        )
+        # Only a template that shows the client's family or version varies with them.
+        self._names_client = self._template is not None and bool(
+            _identifiers(self._template) & {"family", "version"}
         )
         # Render every language once, so that a broken template fails at startup.
         for language in LANGUAGES:
@@ -392,16 +395,15 @@ class Page:
     ) -> None:
         """Send the built-in response (no continue link), kept by what it depends on.
 
-        The response depends on the reason, the client's family and version (a
-        template may show them), Accept, Accept-Language and the method; a
+        The response depends on the reason, Accept, Accept-Language, the method
+        and, with a template that shows them, the client's family and version; a
         repeated combination is sent from memory. At most ``cache_size``
         (and never more than 4,096) are kept.
         """
-        client = verdict.client
+        client = verdict.client if self._names_client else None
         key: tuple[object, ...] = (
             verdict.reason.value,  # a str: hashing the enum member runs Python code
-            client.family,
-            client.version,
+            None if client is None else (client.family, client.version),
             scope["method"],
             # Only the first 1,024 characters of these are read (see _weighted).
             None if accept is None else accept[:1024],
@@ -409,16 +411,14 @@ class Page:
         )
         try:
             found = self._refusals.get(key)
-            keep = self._cache_size > 0
+            store = self._cache_size > 0
         except TypeError:  # a header value that is not bytes, against the ASGI spec
-            found, keep = None, False
+            found, store = None, False
         if found is None:
             response = self.answer(HTTPConnection(scope), verdict, "")
             found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
-            if keep:
-                if len(self._refusals) >= self._cache_size:
-                    self._refusals.popitem(last=False)  # the oldest
-                self._refusals[key] = found
+            if store:
+                keep(self._refusals, key, found, self._cache_size)
         status, headers, body = found
         # Fresh messages each time: a wrapper above may change them in place.
         await send({"type": "http.response.start", "status": status, "headers": list(headers)})
