@@ -31,7 +31,7 @@ def load(name: str) -> ModuleType:
 
 
 def test_requests_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """bench_requests prints microseconds per request for the five variants."""
+    """bench_requests prints microseconds per request for the six variants."""
     medians = load("bench_requests").main(
         ["--requests", "3000", "--naive-requests", "200", "--rounds", "1"]
     )
@@ -40,6 +40,7 @@ def test_requests_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
         "floor (reads User-Agent)",
         "uagate, default policy",
         "uagate, Policy.modern()",
+        "uagate, default, all known",
         "naive (user_agents.parse)",
     }
     assert all(value > 0 for value in medians.values())
