@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+import socket
+import subprocess
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
@@ -74,3 +79,39 @@ async def run_asgi(app: ASGIApp, scope: Scope) -> list[Message]:
 
     await app(scope, receive, send)
     return sent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    command: list[str], url: str, log: Path, *, cwd: Path = ROOT
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until ``url`` answers (at most about 15 s), stop it after.
+
+    The server's output goes to ``log``, quoted in the failure if it exits early.
+    """
+    with (
+        log.open("wb") as output,
+        subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output) as server,
+    ):
+        try:
+            for _ in range(150):  # at most about 15 seconds
+                try:
+                    httpx.get(url, timeout=1.0)
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None:
+                        pytest.fail(f"the server exited: {log.read_text()}")
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"the server did not answer within 15 seconds: {log.read_text()}")
+            yield server
+        finally:
+            server.terminate()
+            server.wait(timeout=10)

@@ -68,3 +68,11 @@ def test_http_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert medians["bare"] > 0
     assert medians["gated"] > 0
     assert "uagate / bare" in capsys.readouterr().out
+
+
+def test_scan_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_scan builds a log from the corpus and scans it, once and three times over."""
+    results = load("bench_scan").main(["--lines", "20000", "--runs", "1"])
+    assert results["requests"] + results["unreadable_lines"] == 20_000
+    assert results["lines_per_second"] > 0
+    assert "lines per second" in capsys.readouterr().out

@@ -5,6 +5,11 @@ from __future__ import annotations
 import doctest
 import inspect
 import re
+import shlex
+import subprocess
+import sys
+
+import pytest
 
 from uagate import UAGateMiddleware
 from uagate.page import render_page
@@ -49,3 +54,36 @@ def test_every_option_section_gives_type_default_and_an_example() -> None:
         assert "- type:" in body, name
         assert "- default:" in body, name
         assert f"{name}=" in body.split("```python", 1)[1], name
+
+
+def console_examples() -> list[tuple[str, str]]:
+    """Each ``$ uagate ...`` line of the README's console blocks, with the output shown."""
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            if command.startswith("uagate "):
+                examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize(("command", "output"), console_examples())
+def test_readme_command_output_is_real(command: str, output: str) -> None:
+    """Each uagate command the README shows prints exactly the output shown."""
+    result = subprocess.run(
+        [sys.executable, "-m", "uagate", *shlex.split(command)[1:]],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+        text=True,
+    )
+    assert result.stdout == output
+
+
+def test_readme_shows_every_command() -> None:
+    """The README has a section per uagate command, each run in the examples above."""
+    sections = set(re.findall(r"^### `uagate (\w+)`", README, flags=re.MULTILINE))
+    assert sections == {"check", "scan", "serve", "demo", "page"}
+    shown = {command.split()[1] for command, _ in console_examples()}
+    assert {"check", "scan", "page"} <= shown

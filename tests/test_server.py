@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,14 +10,7 @@ import pytest
 
 from uagate.testing import CHROME, IE11
 
-from .conftest import ROOT
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from .conftest import free_port, running_server
 
 
 @pytest.fixture(scope="module")
@@ -31,25 +21,8 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     command += ["--host", "127.0.0.1", "--port", str(port)]
     log = tmp_path_factory.mktemp("uvicorn") / "server.log"
     url = f"http://127.0.0.1:{port}"
-    with (
-        log.open("wb") as output,
-        subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=output) as server,
-    ):
-        try:
-            for _ in range(100):  # at most about 10 seconds
-                try:
-                    httpx.get(url + "/health", timeout=1.0)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None:
-                        pytest.fail(f"uvicorn exited: {log.read_text()}")
-                    time.sleep(0.1)
-            else:
-                pytest.fail("uvicorn did not answer within 10 seconds")
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with running_server(command, url + "/health", log):
+        yield url
 
 
 def test_ie11_gets_the_gate_page_over_http(demo_url: str) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "PageCallable",
     "negotiate_language",
     "render_page",
+    "render_problem",
 ]
 
 #: The status of the gate page. 406 Not Acceptable: the server will not serve
@@ -216,6 +217,15 @@ def _default_template() -> string.Template:
 def render_page(language: str = "en", reason: Reason = Reason.INTERNET_EXPLORER) -> str:
     """The default page as HTML, in ``language``, for a client gated for ``reason``."""
     return _render_default(_strings(language, reason), "")
+
+
+def render_problem(
+    language: str = "en",
+    reason: Reason = Reason.INTERNET_EXPLORER,
+    status: int = DEFAULT_STATUS_CODE,
+) -> str:
+    """The problem+json body (RFC 9457) the gate sends API clients, in ``language``."""
+    return _problem(language, reason, status, "").decode("utf-8")
 
 
 def _render_default(strings: Mapping[str, str], continue_url: str) -> str:

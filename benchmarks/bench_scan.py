@@ -1,0 +1,137 @@
+"""Speed and memory of ``uagate scan`` on a combined access log built from the corpus.
+
+Builds a log of ``--lines`` lines (1,000,000 by default) in nginx's combined
+format, the User-Agents drawn as in ``bench_requests.py`` and spread over 30
+days, then runs ``python -m uagate scan --format json`` on it as a separate
+process, several times: lines per second (wall time of the whole command, start
+to exit) against a baseline measured in the same run, a process that only reads
+the file and counts its lines. Memory: the peak resident size of one scan of
+the log, and of one scan of the same log given three times (three times the
+lines, the same User-Agents), which should be about the same.
+
+    .venv/bin/python benchmarks/bench_scan.py                        # the full run
+    .venv/bin/python benchmarks/bench_scan.py --lines 20000 --runs 1 # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from uatrace import trace
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+COUNT_LINES = (
+    "import sys\n"
+    "lines = 0\n"
+    "with open(sys.argv[1], 'rb') as f:\n"
+    "    for block in iter(lambda: f.read(1 << 20), b''):\n"
+    "        lines += block.count(b'\\n')\n"
+    "print(lines)\n"
+)
+
+
+def nginx_escape(value: str) -> str:
+    r"""As nginx writes a header in a log: '"', '\' and non-printable bytes as \xHH."""
+    out = []
+    for byte in value.encode("utf-8"):
+        if byte in (0x22, 0x5C) or byte < 0x20 or byte > 0x7E:
+            out.append(f"\\x{byte:02X}")
+        else:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+def build_log(path: Path, lines: int, days: int = 30, seed: int = 11) -> None:
+    """Write ``lines`` combined-format lines, in time order over ``days`` days."""
+    rng = random.Random(seed)
+    user_agents = trace(lines, seed=seed)
+    paths = ("/", "/pricing", "/docs/start", "/blog/2026/11/gate", "/static/app.css", "/login")
+    with path.open("w", encoding="ascii") as log:
+        for index, user_agent in enumerate(user_agents):
+            day = 1 + index * days // lines
+            second = (index * days * 86400 // lines) % 86400
+            stamp = (
+                f"{(day - 1) % 28 + 1:02d}/{MONTHS[10 + (day - 1) // 28]}/2026:"
+                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d} +0000"
+            )
+            log.write(
+                f"198.51.100.{rng.randrange(1, 255)} - - [{stamp}] "
+                f'"GET {rng.choice(paths)} HTTP/1.1" 200 {rng.randrange(200, 90000)} '
+                f'"https://www.example.com/" "{nginx_escape(user_agent)}"\n'
+            )
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MB and standard output of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    with process.stdout:
+        output = process.stdout.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command} exited with {process.returncode}")
+    return seconds, usage.ru_maxrss / 1024, output  # ru_maxrss is in KB on Linux
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Build the log, run the scans and print the table; return the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "access.log"
+        build_log(log, args.lines)
+        scan = [sys.executable, "-m", "uagate", "scan", "--format", "json", "--no-progress"]
+        count = [sys.executable, "-c", COUNT_LINES, str(log)]
+        scan_times, count_times = [], []
+        report: dict[str, Any] = {}
+        for _ in range(args.runs):  # alternated, so both share the machine's moods
+            seconds, _, output = run([*scan, str(log)])
+            scan_times.append(seconds)
+            report = json.loads(output)
+            count_times.append(run(count)[0])
+        _, once_mb, _ = run([*scan, str(log)])
+        _, thrice_mb, thrice = run([*scan, str(log), str(log), str(log)])
+    scanned = report["requests"] + report["unreadable_lines"]
+    if scanned != args.lines or json.loads(thrice)["requests"] != 3 * report["requests"]:
+        raise SystemExit(f"the scan read {scanned:,} lines of {args.lines:,}")
+    scan_median = statistics.median(scan_times)
+    count_median = statistics.median(count_times)
+    rate = args.lines / scan_median
+    print(
+        f"Python {sys.version.split()[0]}, a {args.lines:,}-line combined log "
+        f"({log.name}, {report['distinct_user_agents']:,} distinct User-Agents, "
+        f"{report['gated']:,} gated), median of {args.runs} alternated runs"
+    )
+    print(f"{'command':40} {'seconds':>8} {'lines/s':>11}")
+    print(
+        f"{'count the lines (baseline)':40} {count_median:8.2f} {args.lines / count_median:11,.0f}"
+    )
+    print(f"{'uagate scan --format json':40} {scan_median:8.2f} {rate:11,.0f}")
+    print(f"scan / baseline: {scan_median / count_median:.2f} x the time")
+    print(f"lines per second: {rate:,.0f} (target >= 500,000)")
+    print(
+        f"peak memory: {once_mb:.1f} MB for the log once, {thrice_mb:.1f} MB for it three "
+        f"times ({3 * args.lines:,} lines)"
+    )
+    return {"lines_per_second": rate, "once_mb": once_mb, "thrice_mb": thrice_mb, **report}
+
+
+if __name__ == "__main__":
+    main()

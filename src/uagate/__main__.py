@@ -1,0 +1,7 @@
+"""``python -m uagate``: the ``uagate`` command."""
+
+import sys
+
+from uagate.cli import main
+
+sys.exit(main())

@@ -1,0 +1,307 @@
+"""The ``uagate`` command: check User-Agents, scan access logs, serve an app, print the page.
+
+Thin: every command delegates to the library (:func:`uagate.check`,
+:mod:`uagate.logscan`, :mod:`uagate.report`, :mod:`uagate.page`, uvicorn).
+Exit status 2 means a usage error; ``check`` exits 1 when any client is gated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
+from types import ModuleType
+from typing import NoReturn
+
+from uagate import __version__
+from uagate._serve import CONFIG_VARIABLE, POLICIES, gated_app, policy_named
+from uagate.decision import check
+from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
+from uagate.policy import Verdict
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    """A problem with the command line or its inputs: one line, exit status 2."""
+
+
+def _version(parts: tuple[int, ...]) -> str:
+    return ".".join(map(str, parts))
+
+
+def _verdict_record(user_agent: str, verdict: Verdict) -> dict[str, object]:
+    client = verdict.client
+    return {
+        "user_agent": user_agent,
+        "gated": verdict.gated,
+        "reason": verdict.reason.value,
+        "family": client.family,
+        "version": _version(client.version),
+        "engine": client.engine,
+        "engine_version": _version(client.engine_version),
+        "bot": client.is_bot,
+    }
+
+
+def _check(args: argparse.Namespace) -> int:
+    policy = policy_named(args.policy)
+    if args.user_agents:
+        user_agents: Iterable[str] = args.user_agents
+    else:
+        lines = (line.decode("utf-8", "replace") for line in sys.stdin.buffer)
+        user_agents = (line.rstrip("\r\n") for line in lines if line.strip())
+    any_gated = False
+    for user_agent in user_agents:
+        verdict = check(user_agent, policy=policy)
+        any_gated = any_gated or verdict.gated
+        record = _verdict_record(user_agent, verdict)
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        engine = record["engine"] or "-"
+        if record["engine_version"]:
+            engine = f"{engine}/{record['engine_version']}"
+        print(
+            f"{'gated' if verdict.gated else 'passed':6}  {record['reason']:22}  "
+            f"{record['family']} {record['version'] or '-'}  engine={engine}  "
+            f"bot={'yes' if record['bot'] else 'no'}  {user_agent}"
+        )
+    return 1 if any_gated else 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from uagate.logscan import LogScanner, Progress, open_log
+    from uagate.report import render_csv, render_html, render_json, render_table
+
+    scanner = LogScanner(policy_named(args.policy), args.policy)
+    paths = args.files or ["-"]
+    for path in paths:
+        try:
+            stream, position, size = open_log(path)
+        except OSError as exc:
+            raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        progress = Progress(sys.stderr, size, enabled=False if args.no_progress else None)
+        with ExitStack() as stack:
+            if path != "-":
+                stack.enter_context(stream)
+            try:
+                scanner.scan(stream, path, position=position, progress=progress)
+            except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, an unreadable file
+                raise _UsageError(f"cannot read {path}: {exc}") from exc
+            finally:
+                progress.finish()
+    report = scanner.report
+    if args.html:
+        try:
+            with open(args.html, "w", encoding="utf-8") as page:
+                page.write(render_html(report))
+        except OSError as exc:
+            raise _UsageError(f"cannot write {args.html}: {exc.strerror or exc}") from exc
+    render = {"table": render_table, "json": render_json, "csv": render_csv}[args.format]
+    sys.stdout.write(render(report))
+    return 0
+
+
+def _gate_options(args: argparse.Namespace) -> dict[str, object]:
+    options: dict[str, object] = {
+        "report_only": args.report_only,
+        "allow_continue": args.allow_continue,
+        "vary_user_agent": args.vary_user_agent,
+        "gate_websockets": args.gate_websockets,
+        "default_language": args.default_language,
+        "status_code": args.status_code,
+    }
+    if args.exclude_path:
+        options["exclude_paths"] = args.exclude_path
+    return options
+
+
+def _serve(args: argparse.Namespace) -> int:
+    uvicorn = _uvicorn()
+    app_dir = os.path.abspath(args.app_dir)
+    sys.path.insert(0, app_dir)
+    os.environ[CONFIG_VARIABLE] = json.dumps(
+        {
+            "app": args.app,
+            "factory": args.factory,
+            "policy": args.policy,
+            "options": _gate_options(args),
+        }
+    )
+    try:
+        gated_app()  # import the app and check the options here, before any worker starts
+    except Exception as exc:  # any failure to import or wrap the app is one line, not a trace
+        raise _UsageError(f"cannot serve {args.app}: {_one_line(exc)}") from exc
+    uvicorn.run(
+        "uagate._serve:gated_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        reload=args.reload,
+        app_dir=app_dir,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    uvicorn = _uvicorn()
+    print(f"uagate demo on http://{args.host}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
+    uvicorn.run("uagate.demo:app", host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _page(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        sys.stdout.write(render_problem(args.lang, status=args.status) + "\n")
+    else:
+        sys.stdout.write(render_page(args.lang))
+    return 0
+
+
+def _uvicorn() -> ModuleType:
+    """uvicorn, imported only to serve: the library itself does not need it."""
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise _UsageError("serving needs uvicorn: pip install 'uagate[server]'") from exc
+    return uvicorn
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    detail = text[0] if text else ""
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 0 to 65535, not {port}")
+    return port
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uagate",
+        description="See what the Internet Explorer gate does to a browser or to your traffic, "
+        "and serve any ASGI app behind it.",
+    )
+    parser.add_argument("--version", action="version", version=f"uagate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def with_policy(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--policy",
+            choices=POLICIES,
+            default="default",
+            help="default: gate IE and Trident apps; modern: Policy.modern() (default: default)",
+        )
+
+    def with_server(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
+        command.add_argument("--port", type=_port, default=8000, help="(default: 8000)")
+        command.add_argument("--log-level", default="info", help="uvicorn's (default: info)")
+
+    check_ = commands.add_parser(
+        "check",
+        help="the verdict for User-Agents",
+        description="Print the verdict for each User-Agent given, or for each line of "
+        "standard input. Exit status 0 when all pass, 1 when any is gated.",
+    )
+    check_.add_argument("user_agents", nargs="*", metavar="USER_AGENT")
+    with_policy(check_)
+    check_.add_argument("--json", action="store_true", help="one JSON object a line")
+    check_.set_defaults(run=_check)
+
+    scan = commands.add_parser(
+        "scan",
+        help="what the gate would do to the traffic in access logs",
+        description="Read access logs (combined log format, JSON lines with a user_agent "
+        "field, or one User-Agent a line; .gz read transparently; - or nothing for "
+        "standard input) and report what the policy would do to that traffic.",
+    )
+    scan.add_argument("files", nargs="*", metavar="FILE")
+    with_policy(scan)
+    scan.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    scan.add_argument("--html", metavar="PATH", help="also write a self-contained HTML report")
+    scan.add_argument(
+        "--no-progress", action="store_true", help="no progress bar, even on a terminal"
+    )
+    scan.set_defaults(run=_scan)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve an ASGI app behind the gate with uvicorn",
+        description="Import MODULE:APP as uvicorn does and serve it behind the gate.",
+    )
+    serve.add_argument("app", metavar="MODULE:APP")
+    serve.add_argument("--factory", action="store_true", help="APP is a factory to call")
+    serve.add_argument("--app-dir", default=".", help="where to import from (default: .)")
+    with_server(serve)
+    serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--reload", action="store_true")
+    with_policy(serve)
+    serve.add_argument("--report-only", action="store_true", help="log, never gate")
+    serve.add_argument("--allow-continue", action="store_true", help="offer a continue link")
+    serve.add_argument("--vary-user-agent", action="store_true")
+    serve.add_argument("--gate-websockets", action="store_true")
+    serve.add_argument("--exclude-path", action="append", metavar="PREFIX", default=[])
+    serve.add_argument("--default-language", choices=LANGUAGES, default="en")
+    serve.add_argument("--status-code", type=int, default=DEFAULT_STATUS_CODE)
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="serve the demo app (as ./scripts/demo does)",
+        description="Serve the demo site behind the gate.",
+    )
+    with_server(demo)
+    demo.set_defaults(run=_demo)
+
+    page = commands.add_parser(
+        "page",
+        help="print the gate page, to serve as a static file",
+        description="Print the default gate page (HTML) or its problem+json body.",
+    )
+    page.add_argument("--lang", choices=LANGUAGES, default="en")
+    page.add_argument("--format", choices=("html", "json"), default="html")
+    page.add_argument("--status", type=int, default=DEFAULT_STATUS_CODE, help="for json")
+    page.set_defaults(run=_page)
+    return parser
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"uagate: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except _UsageError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``uagate scan ... | head``): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m uagate.cli
+    sys.exit(main())

@@ -1,0 +1,561 @@
+"""Read access logs and count what a policy would do to their traffic.
+
+Three formats, recognised per file from its first lines: the nginx/Apache
+combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
+field, and one User-Agent per line. Gzip files are read transparently. The log
+is read in blocks of 1 MiB and counted block by block, so memory depends on the
+number of distinct User-Agents, never on the length of the log; each distinct
+User-Agent is decided once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import repeat
+from operator import itemgetter
+from typing import BinaryIO, NamedTuple, TextIO
+
+from uagate._bounded import keep
+from uagate.decision import Decider
+from uagate.detect import is_bot
+from uagate.policy import Policy
+
+__all__ = [
+    "FORMATS",
+    "FileSummary",
+    "LogScanner",
+    "Progress",
+    "ScanReport",
+    "detect_format",
+    "open_log",
+]
+
+#: The formats a log file can be read as.
+FORMATS = ("combined", "jsonl", "user-agent")
+
+_BLOCK = 1 << 20
+# A line longer than this is not a log line; it is counted unreadable and skipped,
+# so that a file without newlines cannot make the scanner hold it whole.
+_MAX_LINE = 1 << 20
+# Distinct User-Agents whose classification is remembered (each decided once).
+_REMEMBERED = 200_000
+_SAMPLE_LINES = 20
+
+_MONTHS = {
+    name.encode(): number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_CLF_DAY = re.compile(rb"(\d\d)/([A-Z][a-z][a-z])/(\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_QUOTED = rb'"((?:[^"\\\n]|\\.)*)"'
+# host ident user [time] "request" status size "referer" "user-agent" [anything else]
+_COMBINED = re.compile(
+    rb"\S+ \S+ .*? \[(\d\d/[A-Z][a-z][a-z]/\d{4})[^\]]*\] "
+    + _QUOTED
+    + rb" \d{3} \S+ "
+    + _QUOTED
+    + rb" "
+    + _QUOTED
+    + rb"(.*)"
+)
+# The text after a line's last '" "', taken by C iterators rather than a Python loop.
+_SEPARATOR = repeat(b'" "')
+_TAIL = itemgetter(2)
+_ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
+_UA_FIELDS = ("user_agent", "http_user_agent")
+_TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
+
+
+class _Seen(NamedTuple):
+    """What one distinct User-Agent counts as."""
+
+    gated: bool
+    label: str  # "IE 11", the family and major version (for gated clients)
+    reason: str
+    bot: bool
+
+
+# What the text after the last '" "' of a line that is not a combined log line
+# counts as (compared by identity).
+_UNREADABLE = _Seen(False, "", "unreadable", False)
+
+
+@dataclass
+class FileSummary:
+    """One input: its name, the format it was read as, its lines and unreadable lines."""
+
+    name: str
+    format: str
+    lines: int = 0
+    unreadable: int = 0
+
+
+@dataclass
+class ScanReport:
+    """What the policy would do to the traffic of the logs read."""
+
+    policy: str
+    requests: int = 0
+    gated: int = 0
+    bots: int = 0
+    unreadable: int = 0
+    distinct_user_agents: int = 0
+    gated_by_client: Counter[str] = field(default_factory=Counter)
+    gated_by_reason: Counter[str] = field(default_factory=Counter)
+    #: day (YYYY-MM-DD) -> [requests, gated]
+    days: dict[str, list[int]] = field(default_factory=dict)
+    files: list[FileSummary] = field(default_factory=list)
+
+    @property
+    def gated_share(self) -> float:
+        """The share of requests gated (0 when there are none)."""
+        return self.gated / self.requests if self.requests else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as JSON-ready data; ``requests`` and ``gated`` are integers."""
+        return {
+            "policy": self.policy,
+            "requests": self.requests,
+            "gated": self.gated,
+            "gated_share": round(self.gated_share, 6),
+            "passed": self.requests - self.gated,
+            "distinct_user_agents": self.distinct_user_agents,
+            "bots": self.bots,
+            "unreadable_lines": self.unreadable,
+            "gated_by_client": [
+                {"client": label, "requests": count}
+                for label, count in self.gated_by_client.most_common()
+            ],
+            "gated_by_reason": [
+                {"reason": reason, "requests": count}
+                for reason, count in self.gated_by_reason.most_common()
+            ],
+            "days": [
+                {
+                    "day": day,
+                    "requests": requests,
+                    "gated": gated,
+                    "gated_share": round(gated / requests, 6) if requests else 0.0,
+                }
+                for day, (requests, gated) in sorted(self.days.items())
+            ],
+            "files": [
+                {"name": f.name, "format": f.format, "lines": f.lines, "unreadable": f.unreadable}
+                for f in self.files
+            ],
+        }
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent when ``stream`` is not one."""
+
+    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool | None = None) -> None:
+        self._stream = stream
+        self._total = total
+        self._enabled = stream.isatty() if enabled is None else enabled
+        self._last = 0.0
+        self._shown = False
+
+    def update(self, done: int, lines: int, *, force: bool = False) -> None:
+        """Show ``done`` bytes (of the total, where known) and ``lines`` read so far."""
+        if not self._enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.1:
+            return
+        self._last = now
+        megabytes = f"{done / 1e6:,.0f} MB"
+        if self._total:
+            share = min(done / self._total, 1.0)
+            bar = "#" * int(share * 30)
+            text = f"[{bar:<30}] {share:4.0%} {megabytes} of {self._total / 1e6:,.0f} MB"
+        else:
+            text = megabytes
+        self._stream.write(f"\rscanning {text}, {lines:,} lines ")
+        self._stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        """Clear the line."""
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown = False
+
+
+def detect_format(head: bytes) -> str:
+    """The format of a log whose first bytes are ``head``: one of :data:`FORMATS`."""
+    lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
+    if not lines:
+        return "user-agent"
+    json_lines = sum(1 for line in lines if _json_user_agent(line) is not _NOT_A_RECORD)
+    if json_lines * 2 > len(lines):
+        return "jsonl"
+    combined = sum(1 for line in lines if _COMBINED.fullmatch(line))
+    if combined * 2 > len(lines):
+        return "combined"
+    return "user-agent"
+
+
+_NOT_A_RECORD = object()
+
+
+def _json_user_agent(line: bytes) -> object:
+    """The parsed record of a JSON line with a User-Agent field, else _NOT_A_RECORD."""
+    if not line.startswith(b"{"):
+        return _NOT_A_RECORD
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return _NOT_A_RECORD
+    if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
+        return _NOT_A_RECORD
+    return record
+
+
+def _clf_day(value: bytes) -> str | None:
+    """``27/Nov/2026`` as ``2026-11-27``; None when it is not a date."""
+    found = _CLF_DAY.match(value)
+    if found is None or found.group(2) not in _MONTHS:
+        return None
+    day, month, year = found.groups()
+    return f"{year.decode()}-{_MONTHS[month]:02d}-{day.decode()}"
+
+
+def _record_day(record: dict[str, object]) -> str | None:
+    """The day of a JSON log record, from the first time field it has."""
+    for name in _TIME_FIELDS:
+        value = record.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            seconds = value / 1000 if value > 1e11 else value  # milliseconds
+            try:
+                return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+            except (OverflowError, OSError, ValueError):
+                return None
+        if isinstance(value, str):
+            found = _ISO_DAY.match(value)
+            if found is not None:
+                return found.group(0)
+            return _clf_day(value.encode("latin-1", "replace"))
+        return None
+    return None
+
+
+def _unescape(raw: bytes) -> bytes:
+    r"""Undo the escapes nginx (``\xHH``) and Apache (``\"``, ``\\``) write in logs."""
+
+    def one(match: re.Match[bytes]) -> bytes:
+        escaped = match.group(1)
+        if escaped[:1] == b"x":
+            return bytes([int(escaped[1:], 16)])
+        return escaped
+
+    return _ESCAPE.sub(one, raw)
+
+
+class LogScanner:
+    """Counts, log after log, what ``policy`` would do to the requests they record."""
+
+    def __init__(self, policy: Policy, policy_name: str) -> None:
+        self.report = ScanReport(policy_name)
+        self._decide = Decider(policy, cache_size=0)
+        self._seen: dict[bytes, _Seen] = {}
+        self._distinct: set[int] = set()
+        # What the text after a combined line's last '" "' counts as.
+        self._tails: dict[bytes, _Seen] = {}
+        # Lines counted but not yet decided: the raw text after each line's last
+        # '" "' (combined logs) or the whole line (one User-Agent a line), for
+        # one day. Counting them first, at C speed, means each distinct value is
+        # decided and added once per day rather than once per line.
+        self._pending: Counter[bytes] = Counter()
+        self._pending_day: bytes | None = None
+        self._pending_kind = ""
+
+    def scan(
+        self,
+        stream: BinaryIO,
+        name: str,
+        *,
+        position: Callable[[], int] | None = None,
+        progress: Progress | None = None,
+    ) -> FileSummary:
+        """Read one log to its end and add it to the report.
+
+        ``position`` tells how many bytes of the input have been read (for the
+        progress display of a compressed file, the compressed bytes).
+        """
+        summary = FileSummary(name, "")
+        blocks = _blocks(stream, summary)
+        first = next(blocks, b"")
+        summary.format = detect_format(first)
+        self.report.files.append(summary)
+        if summary.format == "combined" and _has_more_fields(first):
+            count = self._combined_by_line
+        else:
+            count = {
+                "combined": self._combined,
+                "jsonl": self._json_lines,
+                "user-agent": self._user_agents,
+            }[summary.format]
+        done = 0
+        for block in _chain(first, blocks):
+            count(block, summary)
+            done += len(block)
+            if progress is not None:
+                progress.update(position() if position else done, summary.lines)
+        self._flush(summary)
+        self.report.unreadable += summary.unreadable
+        self.report.distinct_user_agents = len(self._distinct)
+        return summary
+
+    def _seen_as(self, user_agent: bytes) -> _Seen:
+        """What a (raw, unescaped) User-Agent counts as, decided once."""
+        seen = self._seen.get(user_agent)
+        if seen is None:
+            seen = self._classify(user_agent)
+            keep(self._seen, user_agent, seen, _REMEMBERED)
+            self._distinct.add(hash(user_agent))
+        return seen
+
+    def _count(self, user_agent: bytes, requests: int, day: str | None) -> None:
+        """Add ``requests`` requests from one (raw, unescaped) User-Agent on ``day``."""
+        self._add(self._seen_as(user_agent), requests, day)
+
+    def _add(self, seen: _Seen, requests: int, day: str | None) -> None:
+        report = self.report
+        report.requests += requests
+        if seen.bot:
+            report.bots += requests
+        if seen.gated:
+            report.gated += requests
+            report.gated_by_client[seen.label] += requests
+            report.gated_by_reason[seen.reason] += requests
+        if day is not None:
+            totals = report.days.get(day)
+            if totals is None:
+                report.days[day] = totals = [0, 0]
+            totals[0] += requests
+            if seen.gated:
+                totals[1] += requests
+
+    def _classify(self, user_agent: bytes) -> _Seen:
+        text = user_agent.decode("latin-1")
+        verdict = self._decide(text)
+        client = verdict.client
+        major = f" {client.version[0]}" if client.version else ""
+        return _Seen(verdict.gated, client.family + major, verdict.reason.value, is_bot(text))
+
+    def _user_agents(self, block: bytes, summary: FileSummary) -> None:
+        lines = block.split(b"\n")
+        summary.lines += len(lines) - lines.count(b"")
+        self._pend(lines, None, "user-agent", summary)
+
+    def _pend(
+        self, values: Iterable[bytes], day: bytes | None, kind: str, summary: FileSummary
+    ) -> None:
+        """Count ``values`` for ``day``; decide them when the day changes or many wait."""
+        if day != self._pending_day or kind != self._pending_kind:
+            self._flush(summary)
+            self._pending_day, self._pending_kind = day, kind
+        self._pending.update(values)
+        if len(self._pending) > 100_000:
+            self._flush(summary)
+
+    def _flush(self, summary: FileSummary) -> None:
+        """Decide and add the pending values."""
+        pending, self._pending = self._pending, Counter()
+        pending.pop(b"", None)
+        if self._pending_kind == "user-agent":
+            for line, requests in pending.items():
+                user_agent = line.strip()
+                if user_agent:
+                    self._count(user_agent, requests, None)
+            return
+        day = self._pending_day
+        if day is None:
+            return
+        stamp = b"[" + day + b":"
+        tails = self._tails
+        by_seen: Counter[_Seen] = Counter()
+        for tail, requests in pending.items():
+            seen = tails.get(tail)
+            if seen is None:
+                found = _tail_user_agent(tail)
+                seen = _UNREADABLE if found is None else self._seen_as(found)
+                keep(tails, tail, seen, _REMEMBERED)
+            if seen is _UNREADABLE or stamp in tail:
+                summary.unreadable += requests
+            else:
+                by_seen[seen] += requests
+        iso = _clf_day(day)
+        for seen, requests in by_seen.items():
+            self._add(seen, requests, iso)
+
+    def _json_lines(self, block: bytes, summary: FileSummary) -> None:
+        for line in block.split(b"\n"):
+            if not line.strip():
+                continue
+            summary.lines += 1
+            record = _json_user_agent(line)
+            if not isinstance(record, dict):
+                summary.unreadable += 1
+                continue
+            value = next((record[name] for name in _UA_FIELDS if name in record), None)
+            if value is not None and not isinstance(value, str):
+                summary.unreadable += 1
+                continue
+            raw = b"" if value is None else value.encode("utf-8", "replace")
+            self._count(raw, 1, _record_day(record))
+
+    def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
+        lines = block.split(b"\n")
+        count = len(lines) - lines.count(b"")
+        day = _shared_day(block, lines, count)
+        if day is not None:
+            # The fast path, for a block whose lines are all of one day: the
+            # User-Agent is the last quoted field, after the last '" "'.
+            summary.lines += count
+            self._pend(map(_TAIL, map(bytes.rpartition, lines, _SEPARATOR)), day, "tail", summary)
+            return
+        # A block that spans midnight: split it where the last line's day starts.
+        last = lines[-2] if len(lines) > 1 and not lines[-1] else lines[-1]
+        start = last.find(b"[") + 1
+        at = block.find(b"[" + last[start : start + 11] + b":") if start else -1
+        cut = block.rfind(b"\n", 0, at) + 1 if at > 0 else 0
+        if depth < 4 and 0 < cut < len(block):
+            self._combined(block[:cut], summary, depth + 1)
+            self._combined(block[cut:], summary, depth + 1)
+            return
+        summary.lines += count
+        self._by_line(lines, summary, more_fields=False)
+
+    def _combined_by_line(self, block: bytes, summary: FileSummary) -> None:
+        lines = block.split(b"\n")
+        summary.lines += len(lines) - lines.count(b"")
+        self._by_line(lines, summary, more_fields=True)
+
+    def _by_line(self, lines: list[bytes], summary: FileSummary, *, more_fields: bool) -> None:
+        """Each combined log line by the full pattern: odd blocks, or lines with more fields."""
+        for line in lines:
+            if not line:
+                continue
+            found = _COMBINED.fullmatch(line.rstrip(b"\r"))
+            iso = _clf_day(found.group(1)) if found is not None else None
+            if found is None or iso is None or (not more_fields and found.group(5).strip()):
+                summary.unreadable += 1
+                continue
+            raw = found.group(4)
+            self._count(_unescape(raw) if b"\\" in raw else raw, 1, iso)
+
+
+def _tail_user_agent(tail: bytes) -> bytes | None:
+    """The User-Agent in what follows a line's last '" "', or None if it is not one."""
+    tail = tail.rstrip(b"\r")
+    if not tail.endswith(b'"'):
+        return None  # a truncated line
+    raw = tail[:-1]
+    if raw.count(b'"') != raw.count(b'\\"'):
+        return None  # more fields after it, or no '" "' at all: not the fast path's shape
+    return _unescape(raw) if b"\\" in raw else raw
+
+
+def _shared_day(block: bytes, lines: list[bytes], count: int) -> bytes | None:
+    """The day (``27/Nov/2026``) every line of the block carries, or None.
+
+    True when the first line's ``[27/Nov/2026:`` occurs once for each line; a
+    block that spans midnight or holds an odd line takes the line-by-line path.
+    """
+    first = lines[0]
+    start = first.find(b"[") + 1
+    day = first[start : start + 11]
+    if not start or _clf_day(day) is None:
+        return None
+    return day if block.count(b"[" + day + b":") == count else None
+
+
+def _blocks(stream: BinaryIO, summary: FileSummary) -> Iterator[bytes]:
+    """The input in blocks of whole lines (the last may lack its newline).
+
+    A "line" of over 1 MiB is counted unreadable and skipped, so a file without
+    newlines cannot make the scanner hold it whole.
+    """
+    rest = b""
+    while True:
+        data = stream.read(_BLOCK)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0 and len(data) > _MAX_LINE:
+            summary.lines += 1
+            summary.unreadable += 1
+            rest = b""
+            for more in iter(lambda: stream.read(_BLOCK), b""):
+                cut = more.find(b"\n") + 1
+                if cut:
+                    rest = more[cut:]
+                    break
+            continue
+        if cut:
+            yield data[:cut]
+        rest = data[cut:]
+    if rest:
+        yield rest + b"\n"
+
+
+def _has_more_fields(head: bytes) -> bool:
+    """True when sampled combined lines carry fields after the User-Agent."""
+    for line in head.split(b"\n")[:_SAMPLE_LINES]:
+        found = _COMBINED.fullmatch(line.strip())
+        if found is not None and found.group(5).strip():
+            return True
+    return False
+
+
+def _chain(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
+
+
+def open_log(path: str) -> tuple[BinaryIO, Callable[[], int] | None, int | None]:
+    """Open a log (``-`` for standard input), gzip or not.
+
+    Returns the stream of its bytes, a function giving how many bytes of the
+    input have been read (None for standard input), and the input's size
+    where known.
+    """
+    if path == "-":
+        return _maybe_gzip(sys.stdin.buffer), None, None
+    raw = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    try:
+        size = raw.seek(0, 2)
+        raw.seek(0)
+        stream = _maybe_gzip(raw)
+    except BaseException:
+        raw.close()
+        raise
+    return stream, raw.tell, size
+
+
+def _maybe_gzip(raw: BinaryIO) -> BinaryIO:
+    """``raw``, or its decompressed bytes if it starts with gzip's magic number."""
+    peek = getattr(raw, "peek", None)
+    head = peek(2)[:2] if peek is not None else b""
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw

@@ -1,0 +1,524 @@
+"""The ``uagate`` command, each subcommand run as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from uagate import UAGateMiddleware
+from uagate.testing import CHROME, FIREFOX, GOOGLEBOT, IE6, IE8, IE11
+
+from .conftest import ROOT, free_port, running_server
+from .test_middleware import hello_asgi
+
+UAGATE = [sys.executable, "-m", "uagate"]
+CHROME_100 = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/100.0.4896.60 Safari/537.36"
+)
+HEADING = "We don't support Internet Explorer"
+MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
+
+
+def uagate(*args: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m uagate ARGS`` to its end (at most 60 s) and return what it did."""
+    result = subprocess.run(
+        [*UAGATE, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60, check=False
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
+def combined(day: int, user_agent: str, path: str = "/") -> str:
+    """One nginx/Apache combined log line (the User-Agent already escaped as logged)."""
+    return (
+        f'203.0.113.7 - - [{day:02d}/Nov/2026:10:00:00 +0000] "GET {path} HTTP/1.1" 200 512 '
+        f'"https://example.com/" "{user_agent}"'
+    )
+
+
+# A log of two days: 12 requests (6 gated, 1 bot) and 2 lines that are not requests.
+IE9_APACHE_ESCAPED = 'Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0; \\"x\\")'
+IE8_NGINX_ESCAPED = "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0; \\x22x\\x22)"
+LOG_LINES = [
+    *[combined(1, IE11)] * 3,
+    *[combined(1, CHROME)] * 2,
+    combined(2, IE6),
+    combined(2, FIREFOX),
+    "this line is not a log line",
+    combined(2, FIREFOX),
+    combined(2, IE9_APACHE_ESCAPED),
+    combined(2, IE8_NGINX_ESCAPED),
+    combined(2, GOOGLEBOT),
+    combined(2, FIREFOX),
+    combined(2, CHROME)[:70],  # truncated mid-line, as a log cut by a crash
+]
+LOG = ("\n".join(LOG_LINES) + "\n").encode()
+EXPECTED = {"requests": 12, "gated": 6, "bots": 1, "unreadable_lines": 2}
+EXPECTED_DAYS = [
+    {"day": "2026-11-01", "requests": 5, "gated": 3},
+    {"day": "2026-11-02", "requests": 7, "gated": 3},
+]
+
+
+@pytest.fixture
+def access_log(tmp_path: Path) -> Path:
+    """The two-day combined log above, as a file."""
+    path = tmp_path / "access.log"
+    path.write_bytes(LOG)
+    return path
+
+
+def scan_json(*args: str, stdin: bytes = b"") -> dict[str, object]:
+    """``uagate scan --format json ARGS``, which must succeed, parsed."""
+    result = uagate("scan", "--format", "json", *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert isinstance(report, dict)
+    return report
+
+
+def subset(report: dict[str, object], keys: Mapping[str, object]) -> dict[str, object]:
+    """The entries of ``report`` named in ``keys``."""
+    return {key: report[key] for key in keys}
+
+
+# check
+
+
+def test_check_prints_gated_and_exits_1_for_ie() -> None:
+    """Check IE11: one line saying gated, why, the family and version; exit status 1."""
+    result = uagate("check", IE11)
+    assert result.returncode == 1
+    assert result.stdout.split()[:4] == ["gated", "internet-explorer", "IE", "11.0"]
+    assert "engine=Trident/7.0" in result.stdout
+    assert "bot=no" in result.stdout
+
+
+def test_check_prints_passed_and_exits_0_for_chrome() -> None:
+    """Check with Chrome's User-Agent passes, exit status 0."""
+    result = uagate("check", CHROME)
+    assert result.returncode == 0
+    assert result.stdout.split()[:3] == ["passed", "supported", "Chrome"]
+
+
+def test_check_reads_standard_input_one_user_agent_a_line() -> None:
+    """Without arguments, each non-blank line of standard input is checked."""
+    result = uagate("check", stdin=f"{CHROME}\n\n{IE6}\r\n".encode())
+    assert result.returncode == 1
+    verdicts = [line.split()[0] for line in result.stdout.splitlines()]
+    assert verdicts == ["passed", "gated"]
+
+
+def test_check_json_is_one_object_a_line() -> None:
+    """--json prints one JSON object per User-Agent with the verdict's fields."""
+    result = uagate("check", "--json", IE11, GOOGLEBOT)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0] == {
+        "user_agent": IE11,
+        "gated": True,
+        "reason": "internet-explorer",
+        "family": "IE",
+        "version": "11.0",
+        "engine": "Trident",
+        "engine_version": "7.0",
+        "bot": False,
+    }
+    assert (records[1]["gated"], records[1]["bot"]) == (False, True)
+
+
+def test_check_policy_modern_gates_old_chrome() -> None:
+    """--policy modern gates Chrome 100, which the default policy passes."""
+    assert uagate("check", CHROME_100).returncode == 0
+    result = uagate("check", "--policy", "modern", CHROME_100)
+    assert result.returncode == 1
+    assert result.stdout.split()[:2] == ["gated", "outdated"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--policy", "strict", IE11], [], ["nosuchcommand"], ["scan", "--format", "xml"]],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    """A bad command line exits with status 2 and says what is wrong, no traceback."""
+    result = uagate(*args)
+    assert result.returncode == 2
+    assert "error:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_console_script_is_installed() -> None:
+    """The ``uagate`` console script runs the same command."""
+    script = Path(sys.executable).parent / "uagate"
+    result = subprocess.run([str(script), "check", IE8], capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stdout.startswith(b"gated")
+
+
+# scan
+
+
+def test_scan_combined_log_counts_requests_gated_bots_and_bad_lines(access_log: Path) -> None:
+    """A combined log with escapes, a malformed and a truncated line is counted exactly."""
+    report = scan_json(str(access_log))
+    assert subset(report, EXPECTED) == EXPECTED
+    assert report["passed"] == 6
+    assert report["distinct_user_agents"] == 7
+    assert report["files"] == [
+        {"name": str(access_log), "format": "combined", "lines": 14, "unreadable": 2}
+    ]
+
+
+def test_scan_reports_the_share_gated_per_day(access_log: Path) -> None:
+    """Combined logs carry timestamps: requests, gated and share per day."""
+    days = scan_json(str(access_log))["days"]
+    assert isinstance(days, list)
+    assert [{k: day[k] for k in ("day", "requests", "gated")} for day in days] == EXPECTED_DAYS
+    assert [day["gated_share"] for day in days] == [0.6, round(3 / 7, 6)]
+
+
+def test_scan_lists_gated_clients_by_family_and_version(access_log: Path) -> None:
+    """The gated requests are broken down by family and major version, most first."""
+    report = scan_json(str(access_log))
+    assert report["gated_by_client"] == [
+        {"client": "IE 11", "requests": 3},
+        {"client": "IE 6", "requests": 1},
+        {"client": "IE 9", "requests": 1},
+        {"client": "IE 8", "requests": 1},
+    ]
+
+
+def test_scan_one_day_log_with_escapes(tmp_path: Path) -> None:
+    """A log of one day (the fast path) unescapes Apache and nginx escapes alike."""
+    path = tmp_path / "one-day.log"
+    lines = [combined(5, IE9_APACHE_ESCAPED), combined(5, IE8_NGINX_ESCAPED), combined(5, CHROME)]
+    path.write_text("\n".join(lines * 100) + "\n")
+    report = scan_json(str(path))
+    assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 300, "gated": 200}
+    assert report["gated_by_client"] == [
+        {"client": "IE 9", "requests": 100},
+        {"client": "IE 8", "requests": 100},
+    ]
+
+
+def test_scan_reads_gzip_files(tmp_path: Path) -> None:
+    """A .gz log gives the same counts as the log itself."""
+    path = tmp_path / "access.log.gz"
+    path.write_bytes(gzip.compress(LOG))
+    assert subset(scan_json(str(path)), EXPECTED) == EXPECTED
+
+
+def test_scan_adds_up_several_files_and_standard_input(access_log: Path) -> None:
+    """Files and '-' (standard input) are read in turn and added up."""
+    report = scan_json(str(access_log), "-", stdin=LOG)
+    assert (report["requests"], report["gated"]) == (24, 12)
+    files = report["files"]
+    assert isinstance(files, list)
+    assert [entry["name"] for entry in files] == [str(access_log), "-"]
+
+
+def test_scan_json_lines(tmp_path: Path) -> None:
+    """JSON lines: user_agent or http_user_agent, time fields, bad records counted."""
+    path = tmp_path / "access.jsonl"
+    records = [
+        {"time": "2026-11-01T10:00:00Z", "user_agent": IE11},
+        {"timestamp": 1793613600, "http_user_agent": CHROME},
+        {"time_local": "02/Nov/2026:10:00:00 +0000", "user_agent": IE6},
+        {"user_agent": FIREFOX},
+    ]
+    text = "\n".join(json.dumps(record) for record in records)
+    path.write_text(text + '\n{"user_agent": 5}\nnot json\n{"status": 200}\n{"user_agent": "Moz')
+    report = scan_json(str(path))
+    assert subset(report, {"requests": 0, "gated": 0, "unreadable_lines": 0}) == {
+        "requests": 4,
+        "gated": 2,
+        "unreadable_lines": 4,
+    }
+    assert [(day["day"], day["requests"]) for day in report["days"]] == [  # type: ignore[attr-defined]
+        ("2026-11-01", 1),
+        ("2026-11-02", 2),
+    ]
+    assert report["files"][0]["format"] == "jsonl"  # type: ignore[index]
+
+
+def test_scan_one_user_agent_a_line_from_standard_input() -> None:
+    """Plain User-Agent lines on standard input; blank lines are not requests."""
+    report = scan_json(stdin=f"{IE11}\n{CHROME}\n\n{IE6}\n{IE6}".encode())
+    assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 4, "gated": 3}
+    assert report["days"] == []
+    assert report["files"][0]["format"] == "user-agent"  # type: ignore[index]
+
+
+def test_scan_an_empty_input_reports_zero() -> None:
+    """Nothing to read is no error: zero requests."""
+    report = scan_json(stdin=b"")
+    assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 0, "gated": 0}
+
+
+def test_scan_table_output(access_log: Path) -> None:
+    """The default table shows the totals, the gated clients and the days."""
+    result = uagate("scan", str(access_log))
+    assert result.returncode == 0
+    rows = {line.split("  ")[0].strip(): line for line in result.stdout.splitlines() if line}
+    assert rows["requests"].split()[-1] == "12"
+    assert rows["gated"].split()[-2:] == ["6", "(50.00%)"]
+    assert rows["unreadable lines"].split()[-1] == "2"
+    assert "2026-11-02" in result.stdout
+    assert "IE 11" in result.stdout
+
+
+def test_scan_csv_output(access_log: Path) -> None:
+    """--format csv is one table: section, key, requests, gated, share."""
+    result = uagate("scan", "--format", "csv", str(access_log))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    by_key = {(row["section"], row["key"]): row for row in rows}
+    assert by_key[("total", "all")]["requests"] == "12"
+    assert by_key[("total", "all")]["gated"] == "6"
+    assert by_key[("day", "2026-11-01")]["gated"] == "3"
+    assert by_key[("client", "IE 11")]["requests"] == "3"
+    assert by_key[("bots", "all")]["requests"] == "1"
+    assert by_key[("unreadable", "lines")]["requests"] == "2"
+
+
+class _Fields(HTMLParser):
+    """Collects the text of elements with a data-field attribute, and what the page loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.loads: list[str] = []
+        self.tags: set[str] = set()
+        self._field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        values = dict(attrs)
+        self._field = values.get("data-field")
+        for name in ("src", "href"):
+            if values.get(name):
+                self.loads.append(f"{tag} {name}={values[name]}")
+
+    def handle_data(self, data: str) -> None:
+        if self._field is not None:
+            self.fields.append((self._field, data))
+            self._field = None
+
+
+def test_scan_html_report_matches_the_json(access_log: Path, tmp_path: Path) -> None:
+    """--html writes one self-contained page whose figures are those of --format json."""
+    page = tmp_path / "report.html"
+    report = scan_json(str(access_log), "--html", str(page))
+    parser = _Fields()
+    parser.feed(page.read_text(encoding="utf-8"))
+    fields = parser.fields
+    first = dict(reversed(fields))  # the summary table comes first
+    for name in ("requests", "gated", "bots", "unreadable_lines", "distinct_user_agents"):
+        assert int(first[name].replace(",", "")) == report[name]
+    days = [value for name, value in fields if name == "day"]
+    assert days == [day["day"] for day in report["days"]]  # type: ignore[attr-defined]
+    clients = [value for name, value in fields if name == "client"]
+    assert clients == [entry["client"] for entry in report["gated_by_client"]]  # type: ignore[attr-defined]
+    assert "svg" in parser.tags
+    assert "rect" in parser.tags
+    assert "script" not in parser.tags
+    assert parser.loads == []  # no stylesheet, image or script from anywhere
+
+
+def test_scan_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
+    """A file that does not exist: exit status 2 and one line naming it."""
+    result = uagate("scan", str(tmp_path / "nope.log"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"uagate: error: cannot read {tmp_path / 'nope.log'}: No such file or directory"
+    ]
+
+
+def test_scan_corrupt_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+    """A .gz file cut short is reported, not a traceback."""
+    path = tmp_path / "cut.log.gz"
+    path.write_bytes(gzip.compress(LOG * 50)[:200])
+    result = uagate("scan", str(path))
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scan_shows_no_progress_when_piped(access_log: Path) -> None:
+    """With standard error piped, nothing but the report is written."""
+    result = uagate("scan", str(access_log))
+    assert result.stderr == ""
+
+
+def test_scan_shows_progress_on_a_terminal(access_log: Path) -> None:
+    """With standard error on a terminal, a progress line is drawn, then cleared."""
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.run(
+            [*UAGATE, "scan", "--format", "json", str(access_log)],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=60,
+            check=True,
+        )
+        os.close(terminal)
+        terminal = -1
+        drawn = b""
+        while True:  # bounded: the pty ends when the child's side is closed
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        if terminal >= 0:
+            os.close(terminal)
+        os.close(controller)
+    assert b"scanning" in drawn
+    assert b"\x1b[K" in drawn  # the line is cleared at the end
+    assert json.loads(process.stdout)["requests"] == 12
+
+
+def test_scan_memory_stays_bounded_for_a_line_without_newlines(tmp_path: Path) -> None:
+    """A 5 MB "line" is counted unreadable; the lines after it are still read."""
+    path = tmp_path / "junk.log"
+    path.write_bytes(LOG + b"x" * 5_000_000 + b"\n" + LOG)
+    report = scan_json(str(path))
+    assert (report["requests"], report["unreadable_lines"]) == (24, 5)
+
+
+# serve and demo
+
+
+SITE = """
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def home(request):
+    return PlainTextResponse("hello from the site")
+
+
+app = Starlette(routes=[Route("/", home), Route("/health", home)])
+
+
+def create():
+    return app
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A folder holding shop.py, a small Starlette app (``app``, and a factory ``create``)."""
+    (tmp_path / "shop.py").write_text(SITE)
+    return tmp_path
+
+
+@pytest.mark.parametrize("target", [["shop:app"], ["shop:create", "--factory"]])
+def test_serve_puts_the_gate_in_front_of_an_app(site: Path, target: list[str]) -> None:
+    """Serve MODULE:APP (or a factory): IE gets the gate page, Chrome reaches the app."""
+    port = free_port()
+    command = [*UAGATE, "serve", *target, "--app-dir", str(site), "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/"
+    with running_server(command, url, site / "server.log"):
+        ie = httpx.get(url, headers={"User-Agent": IE11})
+        chrome = httpx.get(url, headers={"User-Agent": CHROME})
+    assert ie.status_code == 406
+    assert f"<h1>{HEADING}</h1>" in ie.text
+    assert (chrome.status_code, chrome.text) == (200, "hello from the site")
+
+
+def test_serve_report_only_lets_ie_through(site: Path) -> None:
+    """Serve --report-only: IE reaches the app."""
+    port = free_port()
+    command = [*UAGATE, "serve", "shop:app", "--app-dir", str(site), "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/"
+    with running_server([*command, "--report-only"], url, site / "server.log"):
+        ie = httpx.get(url, headers={"User-Agent": IE11})
+    assert (ie.status_code, ie.text) == (200, "hello from the site")
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("nosuchmodule:app", 'Could not import module "nosuchmodule"'),
+        ("shop:nothere", 'Attribute "nothere" not found in module "shop"'),
+        ("shop", 'must be in format "<module>:<attribute>"'),
+    ],
+)
+def test_serve_bad_import_string_is_a_one_line_error(site: Path, target: str, says: str) -> None:
+    """A bad MODULE:APP exits with status 2 and one line, not a traceback."""
+    result = uagate("serve", target, "--app-dir", str(site), "--port", str(free_port()))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"uagate: error: cannot serve {target}: ")
+    assert says in lines[0]
+
+
+def test_serve_bad_gate_option_is_a_one_line_error(site: Path) -> None:
+    """An option the middleware refuses (status 302) is reported before serving."""
+    result = uagate("serve", "shop:app", "--app-dir", str(site), "--status-code", "302")
+    assert result.returncode == 2
+    assert "status_code" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_command_serves_the_demo(tmp_path: Path) -> None:
+    """Uagate demo serves the demo site behind the gate, as ./scripts/demo does."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with running_server([*UAGATE, "demo", "--port", str(port)], url, tmp_path / "demo.log"):
+        chrome = httpx.get(url, headers={"User-Agent": CHROME})
+        ie = httpx.get(url, headers={"User-Agent": IE11})
+    assert "Your browser got through the gate" in chrome.text
+    assert ie.status_code == 406
+
+
+# page
+
+
+def test_page_prints_the_page_the_gate_sends() -> None:
+    """Uagate page prints, byte for byte, the body IE gets from the middleware."""
+    result = uagate("page")
+    assert result.returncode == 0
+    assert f"<h1>{HEADING}</h1>" in result.stdout
+    assert MESSAGE in result.stdout
+    served = TestClient(UAGateMiddleware(hello_asgi)).get("/", headers={"User-Agent": IE11})
+    assert result.stdout.encode() == served.content
+
+
+def test_page_in_another_language() -> None:
+    """--lang de prints the German page."""
+    result = uagate("page", "--lang", "de")
+    assert '<html lang="de"' in result.stdout
+    assert HEADING not in result.stdout
+
+
+def test_page_as_problem_json() -> None:
+    """--format json prints the problem+json body API clients get."""
+    problem = json.loads(uagate("page", "--format", "json").stdout)
+    assert problem["type"] == "urn:uagate:unsupported-browser"
+    assert problem["status"] == 406
+    assert problem["title"] == HEADING
+
+
+def test_page_unknown_language_is_a_usage_error() -> None:
+    """--lang xx is refused with status 2."""
+    assert uagate("page", "--lang", "xx").returncode == 2
