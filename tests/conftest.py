@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 from starlette.types import Message, Receive, Scope, Send
 
 from uagate import _log
@@ -20,6 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("UAGATE_CORPUS", ROOT.parent / "shared" / "corpus" / "ua_dev.tsv"))
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# Property tests: 2,000 examples each in CI, 200 elsewhere (HYPOTHESIS_PROFILE overrides).
+# No deadline: a slow example on a busy machine is not a failure (timing is measured by
+# benchmarks/bench_hostile.py, never asserted in tests).
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(
+    os.environ.get(
+        "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI", "").lower() == "true" else "dev"
+    )
+)
 
 
 @pytest.fixture(autouse=True)

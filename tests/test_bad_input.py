@@ -106,3 +106,26 @@ def test_garbage_never_raises(value: str) -> None:
     """Garbage and crafted strings give a verdict, never an exception."""
     verdict = check(value)
     assert isinstance(verdict.gated, bool)
+
+
+@pytest.mark.parametrize("path", ["/docs", "/_uagate/continue"])
+def test_a_query_string_that_is_not_utf8_never_breaks_the_gate(
+    path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A non-UTF-8 query breaks neither the continue link, nor its endpoint, nor the log line."""
+    app = UAGateMiddleware(hello_asgi, allow_continue=True)
+    scope = http_scope([(b"user-agent", IE11.encode())], path=path)
+    scope["query_string"] = b"q=\x80\xff" if path == "/docs" else b"next=/a%3Fb\x80"
+    with caplog.at_level(logging.INFO, logger="uagate"):
+        messages = asyncio.run(run_asgi(app, scope))
+    start = messages[0]
+    if path == "/docs":
+        assert start["status"] == 406
+        body = b"".join(m.get("body", b"") for m in messages[1:])
+        assert b"next=%2Fdocs%3Fq%3D%80%FF" in body
+        assert "gated IE 11.0 (internet-explorer) GET /docs" in caplog.text
+    else:
+        assert start["status"] == 303
+        location = dict(start["headers"])[b"location"]
+        assert location.startswith(b"/a?b")
+        assert location.isascii()

@@ -6,8 +6,6 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from starlette.datastructures import URL
-
 if TYPE_CHECKING:  # detect imports this module, and policy imports detect
     from starlette.types import Scope
 
@@ -19,6 +17,7 @@ logger = logging.getLogger("uagate")
 
 _logged_causes: set[str] = set()
 _DIGITS = re.compile(r"\d+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def log_once(exc: BaseException, doing: str, *, traceback: bool = False) -> None:
@@ -47,8 +46,9 @@ def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
         return
     client = verdict.client
     version = ".".join(map(str, client.version)) or "?"
-    # As a URL gives it: control characters dropped, so a path cannot forge log lines.
-    path = URL(scope=scope).path
+    # Control characters dropped, so a path cannot forge log lines. (Not through
+    # starlette's URL: it decodes the query string as strict UTF-8 and can raise.)
+    path = _CONTROL.sub("", scope.get("path", ""))
     logger.info(
         "uagate: %s %s %s (%s) %s %s",
         "would gate" if report_only else "gated",

@@ -61,12 +61,20 @@ class ContinueFlow:
         )
 
     def link(self, request: Request) -> str:
-        """The continue URL for the page the client asked for (under the app's root path)."""
-        target = request.url.path
-        if request.url.query:
-            target += "?" + request.url.query
-        root = request.scope.get("root_path", "")
-        return f"{root}{self.path}?next={quote(target, safe='')}"
+        """The continue URL for the page the client asked for (under the app's root path).
+
+        Built from the scope, not ``request.url``: that decodes the query string
+        as strict UTF-8 and would raise on a request whose query is not; here
+        any bytes round-trip.
+        """
+        scope = request.scope
+        # As starlette's URL writes a path: '?', '#' and '\' stay part of it.
+        target = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        query = scope.get("query_string", b"").decode("utf-8", "surrogateescape")
+        if query:
+            target += "?" + query
+        root = scope.get("root_path", "")
+        return f"{root}{self.path}?next={quote(target, safe='', errors='surrogateescape')}"
 
     @staticmethod
     def has_cookie(cookie_header: str | None) -> bool:
@@ -88,7 +96,7 @@ class ContinueFlow:
             "1",
             max_age=self.max_age,
             path="/",
-            secure=request.url.scheme == "https",
+            secure=request.scope.get("scheme") == "https",
             httponly=True,
             samesite="lax",
         )
