@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -194,11 +195,11 @@ def test_scan_reports_the_share_gated_per_day(access_log: Path) -> None:
 def test_scan_lists_gated_clients_by_family_and_version(access_log: Path) -> None:
     """The gated requests are broken down by family and major version, most first."""
     report = scan_json(str(access_log))
-    assert report["gated_by_client"] == [
+    assert report["gated_by_client"] == [  # most first, then alphabetically
         {"client": "IE 11", "requests": 3},
         {"client": "IE 6", "requests": 1},
-        {"client": "IE 9", "requests": 1},
         {"client": "IE 8", "requests": 1},
+        {"client": "IE 9", "requests": 1},
     ]
 
 
@@ -210,8 +211,8 @@ def test_scan_one_day_log_with_escapes(tmp_path: Path) -> None:
     report = scan_json(str(path))
     assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 300, "gated": 200}
     assert report["gated_by_client"] == [
-        {"client": "IE 9", "requests": 100},
         {"client": "IE 8", "requests": 100},
+        {"client": "IE 9", "requests": 100},
     ]
 
 
@@ -394,8 +395,101 @@ def test_scan_shows_progress_on_a_terminal(access_log: Path) -> None:
     assert json.loads(process.stdout)["requests"] == 12
 
 
-def test_scan_memory_stays_bounded_for_a_line_without_newlines(tmp_path: Path) -> None:
-    """A 5 MB "line" is counted unreadable; the lines after it are still read."""
+def test_scan_damaged_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+    """A .gz file damaged in the middle is reported in one line, not a traceback."""
+    data = bytearray(gzip.compress(LOG * 200))
+    data[len(data) // 2] ^= 0xFF
+    path = tmp_path / "damaged.log.gz"
+    path.write_bytes(bytes(data))
+    result = uagate("scan", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"uagate: error: cannot read {path}: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_scan_reads_gzip_from_standard_input() -> None:
+    """A gzip stream on standard input is recognised and decompressed."""
+    report = scan_json("-", stdin=gzip.compress(LOG))
+    assert subset(report, EXPECTED) == EXPECTED
+
+
+def test_scan_reads_a_pipe_by_its_path(access_log: Path) -> None:
+    """A path that cannot be seeked (here /dev/stdin on a pipe) is read like a file."""
+    report = scan_json("/dev/stdin", stdin=access_log.read_bytes())
+    assert subset(report, EXPECTED) == EXPECTED
+
+
+def test_scan_windows_line_endings_count_the_same() -> None:
+    """CRLF line endings (and blank CRLF lines) give the same counts as LF."""
+    crlf = LOG.replace(b"\n", b"\r\n") + b"\r\n"
+    assert subset(scan_json(stdin=crlf), EXPECTED) == EXPECTED
+
+
+def test_scan_json_lines_tolerate_indentation_and_huge_times(tmp_path: Path) -> None:
+    """Indented lines, a byte order mark and an absurd timestamp neither crash nor mislead."""
+    lines = [
+        "\ufeff" + json.dumps({"user_agent": IE11, "ts": 10**400}),
+        "   " + json.dumps({"user_agent": CHROME, "time": "no time", "ts": 1793613600}),
+    ]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = scan_json(str(path))
+    assert subset(report, {"requests": 0, "gated": 0, "unreadable_lines": 0}) == {
+        "requests": 2,
+        "gated": 1,
+        "unreadable_lines": 0,
+    }
+    assert [day["day"] for day in report["days"]] == ["2026-11-02"]  # type: ignore[attr-defined]
+
+
+# A reference reading of combined lines, written here and independent of the scanner.
+REFERENCE = re.compile(
+    r'\S+ \S+ \S+ \[(\d\d)/Nov/2026:[^\]]*\] "[^"]*" \d{3} \S+ "[^"]*" "([^"]*)"'
+)
+GATED_AGENTS = {IE11, IE6, IE8}
+
+
+def test_scan_agrees_with_a_line_by_line_reading_on_a_long_odd_log(tmp_path: Path) -> None:
+    """On a long log of five days with odd lines, counts match a plain line-by-line reading."""
+    agents = [IE11, CHROME, FIREFOX, GOOGLEBOT, IE6, IE8, CHROME, FIREFOX]
+    odd = [
+        "garbage that is no log line",
+        combined(3, CHROME)[:50],  # truncated
+        combined(3, IE11) + ' "10.0.0.1"',  # a field after the User-Agent
+        combined(3, CHROME, path="/x?[04/Nov/2026:") + "",  # another day's stamp in the path
+        "",
+        'totally bogus "x" "' + IE11 + '"',
+    ]
+    lines = []
+    for index in range(40_000):  # about 9 MB: several 1 MiB blocks, five days
+        day = 1 + index * 5 // 40_000
+        lines.append(combined(day, agents[index % len(agents)], path=f"/p{index}"))
+        if index % 997 == 0:
+            lines.append(odd[index % len(odd)])
+    path = tmp_path / "long.log"
+    path.write_text("\n".join(lines) + "\n")
+    expected_days: dict[str, list[int]] = {}
+    requests = gated = 0
+    for line in lines:
+        found = REFERENCE.fullmatch(line)
+        if found is None:
+            continue
+        requests += 1
+        is_gated = found.group(2) in GATED_AGENTS
+        gated += is_gated
+        totals = expected_days.setdefault(f"2026-11-{found.group(1)}", [0, 0])
+        totals[0] += 1
+        totals[1] += is_gated
+    report = scan_json(str(path))
+    assert (report["requests"], report["gated"]) == (requests, gated)
+    nonblank = sum(1 for line in lines if line)
+    assert report["unreadable_lines"] == nonblank - requests
+    days = {day["day"]: [day["requests"], day["gated"]] for day in report["days"]}  # type: ignore[attr-defined]
+    assert days == expected_days
+
+
+def test_scan_skips_a_huge_line_without_newlines(tmp_path: Path) -> None:
+    """A 5 MB "line" is counted unreadable and skipped; the lines after it are still read."""
     path = tmp_path / "junk.log"
     path.write_bytes(LOG + b"x" * 5_000_000 + b"\n" + LOG)
     report = scan_json(str(path))
@@ -470,6 +564,18 @@ def test_serve_bad_import_string_is_a_one_line_error(site: Path, target: str, sa
     assert len(lines) == 1
     assert lines[0].startswith(f"uagate: error: cannot serve {target}: ")
     assert says in lines[0]
+
+
+def test_serve_exclude_path_lets_ie_reach_that_path(site: Path) -> None:
+    """With --exclude-path /health, IE reaches /health and is gated elsewhere."""
+    port = free_port()
+    command = [*UAGATE, "serve", "shop:app", "--app-dir", str(site), "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/"
+    with running_server([*command, "--exclude-path", "/health"], url, site / "server.log"):
+        health = httpx.get(url + "health", headers={"User-Agent": IE11})
+        home = httpx.get(url, headers={"User-Agent": IE11})
+    assert (health.status_code, health.text) == (200, "hello from the site")
+    assert home.status_code == 406
 
 
 def test_serve_bad_gate_option_is_a_one_line_error(site: Path) -> None:

@@ -14,24 +14,12 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from uagate.middleware import UAGateMiddleware
-from uagate.policy import Policy
+from uagate.policy import preset
 
-__all__ = ["CONFIG_VARIABLE", "gated_app", "load_target", "policy_named"]
+__all__ = ["CONFIG_VARIABLE", "gated_app", "load_target"]
 
 #: The environment variable that carries the serve configuration, as JSON.
 CONFIG_VARIABLE = "UAGATE_SERVE_CONFIG"
-
-#: The policies the command line can name.
-POLICIES = ("default", "modern")
-
-
-def policy_named(name: str) -> Policy:
-    """The policy the command line calls ``name``."""
-    if name == "modern":
-        return Policy.modern()
-    if name == "default":
-        return Policy()
-    raise ValueError(f"unknown policy {name!r} (choose from {', '.join(POLICIES)})")
 
 
 def load_target(import_string: str, *, factory: bool) -> ASGIApp:
@@ -50,4 +38,4 @@ def gated_app() -> ASGIApp:
     """Build the app to serve from the configuration in :data:`CONFIG_VARIABLE`."""
     config = json.loads(os.environ[CONFIG_VARIABLE])
     app = load_target(config["app"], factory=config["factory"])
-    return UAGateMiddleware(app, policy=policy_named(config["policy"]), **config["options"])
+    return UAGateMiddleware(app, policy=preset(config["policy"]), **config["options"])

@@ -8,19 +8,21 @@ Exit status 2 means a usage error; ``check`` exits 1 when any client is gated.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
+import time
+import zlib
 from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
 from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from uagate import __version__
-from uagate._serve import CONFIG_VARIABLE, POLICIES, gated_app, policy_named
+from uagate._serve import CONFIG_VARIABLE, gated_app
 from uagate.decision import check
 from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
-from uagate.policy import Verdict
+from uagate.policy import PRESETS, Verdict, preset
 
 __all__ = ["main"]
 
@@ -48,7 +50,7 @@ def _verdict_record(user_agent: str, verdict: Verdict) -> dict[str, object]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    policy = policy_named(args.policy)
+    policy = preset(args.policy)
     if args.user_agents:
         user_agents: Iterable[str] = args.user_agents
     else:
@@ -73,27 +75,60 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any_gated else 0
 
 
+class Progress:
+    """A one-line progress display on a terminal; silent when ``stream`` is not one."""
+
+    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool) -> None:
+        self._stream = stream
+        self._total = total
+        self._enabled = enabled
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, lines: int) -> None:
+        """Show ``done`` bytes (of the total, where known) and ``lines`` read so far."""
+        now = time.monotonic()
+        if not self._enabled or now - self._last < 0.1:
+            return
+        self._last = now
+        megabytes = f"{done / 1e6:,.0f} MB"
+        if self._total:
+            share = min(done / self._total, 1.0)
+            bar = "#" * int(share * 30)
+            text = f"[{bar:<30}] {share:4.0%} {megabytes} of {self._total / 1e6:,.0f} MB"
+        else:
+            text = megabytes
+        self._stream.write(f"\rscanning {text}, {lines:,} lines ")
+        self._stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        """Clear the line."""
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown = False
+
+
 def _scan(args: argparse.Namespace) -> int:
-    from uagate.logscan import LogScanner, Progress, open_log
+    from uagate.logscan import LogInput, LogScanner
     from uagate.report import render_csv, render_html, render_json, render_table
 
-    scanner = LogScanner(policy_named(args.policy), args.policy)
-    paths = args.files or ["-"]
-    for path in paths:
+    scanner = LogScanner(preset(args.policy), args.policy)
+    on_terminal = sys.stderr.isatty() and not args.no_progress
+    for path in args.files or ["-"]:
         try:
-            stream, position, size = open_log(path)
+            log = LogInput(path)
         except OSError as exc:
             raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        progress = Progress(sys.stderr, size, enabled=False if args.no_progress else None)
-        with ExitStack() as stack:
-            if path != "-":
-                stack.enter_context(stream)
-            try:
-                scanner.scan(stream, path, position=position, progress=progress)
-            except (OSError, EOFError) as exc:  # a corrupt or truncated .gz, an unreadable file
-                raise _UsageError(f"cannot read {path}: {exc}") from exc
-            finally:
-                progress.finish()
+        progress = Progress(sys.stderr, log.size, enabled=on_terminal)
+        try:
+            scanner.scan(log, progress=progress)
+        except (OSError, EOFError, zlib.error) as exc:  # a corrupt or truncated .gz, a read error
+            raise _UsageError(f"cannot read {path}: {exc}") from exc
+        finally:
+            progress.finish()
+            log.close()
     report = scanner.report
     if args.html:
         try:
@@ -205,7 +240,7 @@ def _parser() -> argparse.ArgumentParser:
     def with_policy(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "--policy",
-            choices=POLICIES,
+            choices=PRESETS,
             default="default",
             help="default: gate IE and Trident apps; modern: Policy.modern() (default: default)",
         )
@@ -290,6 +325,9 @@ def _fail(message: str) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    # Pages, JSON and reports are UTF-8 whatever the locale says.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))

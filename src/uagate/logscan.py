@@ -11,17 +11,19 @@ User-Agent is decided once.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import os
 import re
+import stat
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import itemgetter
-from typing import BinaryIO, NamedTuple, TextIO
+from typing import BinaryIO, NamedTuple
 
 from uagate._bounded import keep
 from uagate.decision import Decider
@@ -31,11 +33,11 @@ from uagate.policy import Policy
 __all__ = [
     "FORMATS",
     "FileSummary",
+    "LogInput",
     "LogScanner",
-    "Progress",
     "ScanReport",
     "detect_format",
-    "open_log",
+    "ranked",
 ]
 
 #: The formats a log file can be read as.
@@ -70,6 +72,7 @@ _COMBINED = re.compile(
 )
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
 _SEPARATOR = repeat(b'" "')
+_BRACKET = repeat(b"[")
 _TAIL = itemgetter(2)
 _ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
 _UA_FIELDS = ("user_agent", "http_user_agent")
@@ -88,6 +91,11 @@ class _Seen(NamedTuple):
 # What the text after the last '" "' of a line that is not a combined log line
 # counts as (compared by identity).
 _UNREADABLE = _Seen(False, "", "unreadable", False)
+
+
+def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    """Most first; equal counts in alphabetical order, so that reports are stable."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 @dataclass
@@ -134,11 +142,11 @@ class ScanReport:
             "unreadable_lines": self.unreadable,
             "gated_by_client": [
                 {"client": label, "requests": count}
-                for label, count in self.gated_by_client.most_common()
+                for label, count in ranked(self.gated_by_client)
             ],
             "gated_by_reason": [
                 {"reason": reason, "requests": count}
-                for reason, count in self.gated_by_reason.most_common()
+                for reason, count in ranked(self.gated_by_reason)
             ],
             "days": [
                 {
@@ -154,43 +162,6 @@ class ScanReport:
                 for f in self.files
             ],
         }
-
-
-class Progress:
-    """A one-line progress display on a terminal; silent when ``stream`` is not one."""
-
-    def __init__(self, stream: TextIO, total: int | None, *, enabled: bool | None = None) -> None:
-        self._stream = stream
-        self._total = total
-        self._enabled = stream.isatty() if enabled is None else enabled
-        self._last = 0.0
-        self._shown = False
-
-    def update(self, done: int, lines: int, *, force: bool = False) -> None:
-        """Show ``done`` bytes (of the total, where known) and ``lines`` read so far."""
-        if not self._enabled:
-            return
-        now = time.monotonic()
-        if not force and now - self._last < 0.1:
-            return
-        self._last = now
-        megabytes = f"{done / 1e6:,.0f} MB"
-        if self._total:
-            share = min(done / self._total, 1.0)
-            bar = "#" * int(share * 30)
-            text = f"[{bar:<30}] {share:4.0%} {megabytes} of {self._total / 1e6:,.0f} MB"
-        else:
-            text = megabytes
-        self._stream.write(f"\rscanning {text}, {lines:,} lines ")
-        self._stream.flush()
-        self._shown = True
-
-    def finish(self) -> None:
-        """Clear the line."""
-        if self._shown:
-            self._stream.write("\r\x1b[K")
-            self._stream.flush()
-            self._shown = False
 
 
 def detect_format(head: bytes) -> str:
@@ -212,6 +183,7 @@ _NOT_A_RECORD = object()
 
 def _json_user_agent(line: bytes) -> object:
     """The parsed record of a JSON line with a User-Agent field, else _NOT_A_RECORD."""
+    line = line.strip().removeprefix(b"\xef\xbb\xbf")  # a byte order mark may start a file
     if not line.startswith(b"{"):
         return _NOT_A_RECORD
     try:
@@ -233,25 +205,27 @@ def _clf_day(value: bytes) -> str | None:
 
 
 def _record_day(record: dict[str, object]) -> str | None:
-    """The day of a JSON log record, from the first time field it has."""
+    """The day of a JSON log record, from the first of its time fields that is a time."""
     for name in _TIME_FIELDS:
-        value = record.get(name)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, (int, float)):
+        day = _day_of(record.get(name))
+        if day is not None:
+            return day
+    return None
+
+
+def _day_of(value: object) -> str | None:
+    """A JSON time value (ISO 8601, ``27/Nov/2026:...``, epoch seconds or ms) as a day."""
+    if isinstance(value, str):
+        found = _ISO_DAY.match(value)
+        if found is not None:
+            return found.group(0)
+        return _clf_day(value.encode("latin-1", "replace"))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
             seconds = value / 1000 if value > 1e11 else value  # milliseconds
-            try:
-                return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
-            except (OverflowError, OSError, ValueError):
-                return None
-        if isinstance(value, str):
-            found = _ISO_DAY.match(value)
-            if found is not None:
-                return found.group(0)
-            return _clf_day(value.encode("latin-1", "replace"))
-        return None
+            return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):
+            return None
     return None
 
 
@@ -287,19 +261,17 @@ class LogScanner:
 
     def scan(
         self,
-        stream: BinaryIO,
-        name: str,
+        log: LogInput,
         *,
-        position: Callable[[], int] | None = None,
-        progress: Progress | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> FileSummary:
         """Read one log to its end and add it to the report.
 
-        ``position`` tells how many bytes of the input have been read (for the
-        progress display of a compressed file, the compressed bytes).
+        ``progress`` is called after each block with the bytes of the input
+        read so far (for a compressed file, the compressed bytes) and the lines.
         """
-        summary = FileSummary(name, "")
-        blocks = _blocks(stream, summary)
+        summary = FileSummary(log.name, "")
+        blocks = _blocks(log, summary)
         first = next(blocks, b"")
         summary.format = detect_format(first)
         self.report.files.append(summary)
@@ -316,7 +288,7 @@ class LogScanner:
             count(block, summary)
             done += len(block)
             if progress is not None:
-                progress.update(position() if position else done, summary.lines)
+                progress(log.position() or done, summary.lines)
         self._flush(summary)
         self.report.unreadable += summary.unreadable
         self.report.distinct_user_agents = len(self._distinct)
@@ -361,7 +333,7 @@ class LogScanner:
 
     def _user_agents(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
-        summary.lines += len(lines) - lines.count(b"")
+        summary.lines += len(lines) - lines.count(b"") - lines.count(b"\r")
         self._pend(lines, None, "user-agent", summary)
 
     def _pend(
@@ -388,7 +360,6 @@ class LogScanner:
         day = self._pending_day
         if day is None:
             return
-        stamp = b"[" + day + b":"
         tails = self._tails
         by_seen: Counter[_Seen] = Counter()
         for tail, requests in pending.items():
@@ -397,7 +368,7 @@ class LogScanner:
                 found = _tail_user_agent(tail)
                 seen = _UNREADABLE if found is None else self._seen_as(found)
                 keep(tails, tail, seen, _REMEMBERED)
-            if seen is _UNREADABLE or stamp in tail:
+            if seen is _UNREADABLE:
                 summary.unreadable += requests
             else:
                 by_seen[seen] += requests
@@ -423,8 +394,8 @@ class LogScanner:
 
     def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
         lines = block.split(b"\n")
-        count = len(lines) - lines.count(b"")
-        day = _shared_day(block, lines, count)
+        count = len(lines) - lines.count(b"") - lines.count(b"\r")
+        day = _shared_day(block, lines)
         if day is not None:
             # The fast path, for a block whose lines are all of one day: the
             # User-Agent is the last quoted field, after the last '" "'.
@@ -445,13 +416,13 @@ class LogScanner:
 
     def _combined_by_line(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
-        summary.lines += len(lines) - lines.count(b"")
+        summary.lines += len(lines) - lines.count(b"") - lines.count(b"\r")
         self._by_line(lines, summary, more_fields=True)
 
     def _by_line(self, lines: list[bytes], summary: FileSummary, *, more_fields: bool) -> None:
         """Each combined log line by the full pattern: odd blocks, or lines with more fields."""
         for line in lines:
-            if not line:
+            if not line or line == b"\r":
                 continue
             found = _COMBINED.fullmatch(line.rstrip(b"\r"))
             iso = _clf_day(found.group(1)) if found is not None else None
@@ -473,21 +444,30 @@ def _tail_user_agent(tail: bytes) -> bytes | None:
     return _unescape(raw) if b"\\" in raw else raw
 
 
-def _shared_day(block: bytes, lines: list[bytes], count: int) -> bytes | None:
-    """The day (``27/Nov/2026``) every line of the block carries, or None.
+def _shared_day(block: bytes, lines: list[bytes]) -> bytes | None:
+    """The day (``27/Nov/2026``) of every line of the block, if they are plain combined lines.
 
-    True when the first line's ``[27/Nov/2026:`` occurs once for each line; a
-    block that spans midnight or holds an odd line takes the line-by-line path.
+    That is: each line's first ``[`` opens that day's timestamp, and the block
+    holds exactly six double quotes a line (request, referer and User-Agent,
+    none escaped with a quote of its own). Then the User-Agent of every line is
+    the text after its last ``" "``. Anything else (a block that spans
+    midnight, a blank, odd or truncated line, a field after the User-Agent)
+    takes the line-by-line path. All of it runs in C, not a loop per line.
     """
     first = lines[0]
     start = first.find(b"[") + 1
     day = first[start : start + 11]
-    if not start or _clf_day(day) is None:
+    if not start or _clf_day(day) is None or lines[-1]:
         return None
-    return day if block.count(b"[" + day + b":") == count else None
+    lines = lines[:-1]  # the empty text after the block's last newline
+    stamp = b"[" + day + b":"
+    at_first_bracket = map(bytes.startswith, lines, repeat(stamp), map(bytes.find, lines, _BRACKET))
+    if not all(at_first_bracket) or block.count(b'"') != 6 * len(lines):
+        return None
+    return day
 
 
-def _blocks(stream: BinaryIO, summary: FileSummary) -> Iterator[bytes]:
+def _blocks(stream: LogInput, summary: FileSummary) -> Iterator[bytes]:
     """The input in blocks of whole lines (the last may lack its newline).
 
     A "line" of over 1 MiB is counted unreadable and skipped, so a file without
@@ -532,30 +512,66 @@ def _chain(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def open_log(path: str) -> tuple[BinaryIO, Callable[[], int] | None, int | None]:
-    """Open a log (``-`` for standard input), gzip or not.
+class LogInput:
+    """One log to read: its name, its bytes (decompressed if gzip), how far it is read.
 
-    Returns the stream of its bytes, a function giving how many bytes of the
-    input have been read (None for standard input), and the input's size
-    where known.
+    ``-`` is standard input. Gzip is recognised by its magic number, also on a
+    pipe; a file's size is known only for a regular file (nothing is seeked, so
+    FIFOs and process substitutions work). :meth:`close` closes what it opened.
     """
-    if path == "-":
-        return _maybe_gzip(sys.stdin.buffer), None, None
-    raw = open(path, "rb")  # noqa: SIM115 - the caller closes it
-    try:
-        size = raw.seek(0, 2)
-        raw.seek(0)
-        stream = _maybe_gzip(raw)
-    except BaseException:
-        raw.close()
-        raise
-    return stream, raw.tell, size
+
+    def __init__(self, path: str) -> None:
+        self.name = path
+        self._raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        try:
+            info = os.fstat(self._raw.fileno())
+            self.size: int | None = info.st_size if stat.S_ISREG(info.st_mode) else None
+            self._head = self._raw.read(2)  # blocks until 2 bytes or the end, even on a pipe
+            self._gzip = (
+                gzip.GzipFile(fileobj=_Rejoined(self._head, self._raw), mode="rb")
+                if self._head == b"\x1f\x8b"
+                else None
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes of the log (decompressed); b"" at the end."""
+        if self._gzip is not None:
+            return self._gzip.read(size)
+        if self._head:
+            head, self._head = self._head, b""
+            return head + self._raw.read(max(size - len(head), 1))
+        return self._raw.read(size)
+
+    def position(self) -> int | None:
+        """How many bytes of the input (compressed, for gzip) have been read, if known."""
+        return self._raw.tell() if self.size is not None else None
+
+    def close(self) -> None:
+        """Close the gzip reader and the file (never standard input)."""
+        if getattr(self, "_gzip", None) is not None:
+            self._gzip.close()  # type: ignore[union-attr]
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
 
 
-def _maybe_gzip(raw: BinaryIO) -> BinaryIO:
-    """``raw``, or its decompressed bytes if it starts with gzip's magic number."""
-    peek = getattr(raw, "peek", None)
-    head = peek(2)[:2] if peek is not None else b""
-    if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw
+class _Rejoined:
+    """The bytes already read from a stream, then the rest of it (for GzipFile)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            head, self._head = self._head, b""
+            if size < 0:
+                return head + self._rest.read()
+            return head + self._rest.read(max(size - len(head), 0))
+        return self._rest.read(size)
+
+    def seek(self, offset: int) -> int:
+        """Not seekable: a log is read once, front to back."""
+        raise io.UnsupportedOperation("a log is read front to back")

@@ -262,3 +262,15 @@ class Policy:
 
 #: The policy used when none is given.
 DEFAULT_POLICY = Policy()
+
+#: The policies the ``uagate`` command can name: ``default`` and ``modern``.
+PRESETS = ("default", "modern")
+
+
+def preset(name: str) -> Policy:
+    """The policy a preset name stands for: ``default`` or ``modern`` (Policy.modern())."""
+    if name == "modern":
+        return Policy.modern()
+    if name == "default":
+        return DEFAULT_POLICY
+    raise ValueError(f"unknown policy {name!r} (choose from {', '.join(PRESETS)})")

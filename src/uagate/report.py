@@ -7,7 +7,7 @@ import html
 import io
 import json
 
-from uagate.logscan import ScanReport
+from uagate.logscan import ScanReport, ranked
 
 __all__ = ["render_csv", "render_html", "render_json", "render_table"]
 
@@ -26,7 +26,6 @@ def render_json(report: ScanReport) -> str:
 
 def render_table(report: ScanReport) -> str:
     """Aligned plain-text tables for a terminal."""
-    data = report.to_dict()
     requests = report.requests
     lines = [
         f"policy                {report.policy}",
@@ -39,19 +38,16 @@ def render_table(report: ScanReport) -> str:
     ]
     if report.gated_by_client:
         lines += ["", f"{'gated client':28} {'requests':>10} {'share':>8}"]
-        for label, count in report.gated_by_client.most_common(_TOP):
+        for label, count in ranked(report.gated_by_client)[:_TOP]:
             lines.append(f"{label[:28]:28} {count:>10,} {_share(count, requests):>8}")
         lines += ["", f"{'gated for':28} {'requests':>10} {'share':>8}"]
-        for reason, count in report.gated_by_reason.most_common():
+        for reason, count in ranked(report.gated_by_reason):
             lines.append(f"{reason:28} {count:>10,} {_share(count, requests):>8}")
-    days = data["days"]
-    assert isinstance(days, list)
-    if days:
+    if report.days:
         lines += ["", f"{'day':12} {'requests':>10} {'gated':>8} {'share':>8}"]
-        for day in days:
+        for day, (day_requests, gated) in sorted(report.days.items()):
             lines.append(
-                f"{day['day']:12} {day['requests']:>10,} {day['gated']:>8,} "
-                f"{_share(day['gated'], day['requests']):>8}"
+                f"{day:12} {day_requests:>10,} {gated:>8,} {_share(gated, day_requests):>8}"
             )
     lines += ["", f"{'file':40} {'format':10} {'lines':>10} {'unreadable':>10}"]
     for summary in report.files:
@@ -73,9 +69,9 @@ def render_csv(report: ScanReport) -> str:
     writer.writerow(["section", "key", "requests", "gated", "share"])
     requests = report.requests
     writer.writerow(["total", "all", requests, report.gated, f"{report.gated_share:.6f}"])
-    for label, count in report.gated_by_client.most_common():
+    for label, count in ranked(report.gated_by_client):
         writer.writerow(["client", label, count, count, f"{count / requests:.6f}"])
-    for reason, count in report.gated_by_reason.most_common():
+    for reason, count in ranked(report.gated_by_reason):
         writer.writerow(["reason", reason, count, count, f"{count / requests:.6f}"])
     for day, (day_requests, gated) in sorted(report.days.items()):
         share = gated / day_requests if day_requests else 0.0
@@ -148,7 +144,7 @@ def render_html(report: ScanReport) -> str:
         *(f"<tr><th>{name}</th>{cells}</tr>" for name, cells in summary_rows),
         "</table>",
     ]
-    clients = report.gated_by_client.most_common(_TOP)
+    clients = ranked(report.gated_by_client)[:_TOP]
     if clients:
         body += [
             "<h2>Share of all requests gated, by browser</h2>",
