@@ -1,0 +1,275 @@
+"""The gate page in a real browser: Debian's chromium, driven by Playwright, against uvicorn.
+
+Chromium is found as ``chromium`` on PATH; without it these tests fail under
+CI=true and skip elsewhere. Every request to a host other than 127.0.0.1 is
+answered by a local stub page and recorded, so nothing reaches the internet.
+
+Playwright's ``user_agent`` option changes the User-Agent header but still sends
+``Sec-CH-UA`` naming Chromium, which the gate rightly trusts over the
+User-Agent. Internet Explorer sends no client hints, so pages that play IE also
+set the override over CDP without ``userAgentMetadata``, and Chromium then sends none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Route,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+
+from uagate.testing import IE11
+
+from .conftest import free_port, running_server
+
+#: The bound on every Playwright wait, in milliseconds.
+TIMEOUT_MS = 5_000
+HEADING = "We don't support Internet Explorer"
+MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
+LINKS = (
+    ("Chrome", "https://www.google.com/chrome/"),
+    ("Safari", "https://www.apple.com/safari/"),
+    ("Firefox", "https://www.mozilla.org/firefox/new/"),
+    ("Edge", "https://www.microsoft.com/edge"),
+)
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 667}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def chromium_path() -> str:
+    """Debian's chromium; a missing one fails under CI=true and skips elsewhere."""
+    path = shutil.which("chromium")
+    if path is not None:
+        return path
+    message = "chromium is not on PATH (Debian: apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless chromium, launched once for this module and closed after it."""
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox"], headless=True, timeout=15_000
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo app served by uvicorn on a free loopback port; stopped afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "uagate.demo:app"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    log = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, url + "/health", log):
+        yield url
+
+
+class Browse:
+    """Opens pages in fresh contexts that keep every request on 127.0.0.1.
+
+    A request to any other host is answered by a stub page naming its URL,
+    and the URL is kept in ``outside``.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.outside: list[str] = []
+        self._contexts: list[BrowserContext] = []
+
+    def page(
+        self,
+        *,
+        user_agent: str | None = None,
+        client_hints: bool = False,
+        locale: str | None = None,
+        viewport: ViewportSize = DESKTOP,
+    ) -> Page:
+        """A new page in its own context with these options.
+
+        With ``user_agent``, Chromium sends no ``Sec-CH-UA`` headers unless
+        ``client_hints`` is true (then they name Chromium, as Playwright sets them).
+        """
+        context = self.browser.new_context(user_agent=user_agent, locale=locale, viewport=viewport)
+        self._contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        context.route("**/*", self._route)
+        page = context.new_page()
+        if user_agent is not None and not client_hints:
+            session = context.new_cdp_session(page)
+            session.send("Emulation.setUserAgentOverride", {"userAgent": user_agent})
+        return page
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+            return
+        self.outside.append(url)
+        route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            body=f"<!DOCTYPE html><title>stub</title><p>Stub page for {url}</p>",
+        )
+
+    def close(self) -> None:
+        """Close every context opened, with its pages."""
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def browse(browser: Browser) -> Iterator[Browse]:
+    """A page opener for one test; its contexts are closed after the test."""
+    opener = Browse(browser)
+    try:
+        yield opener
+    finally:
+        opener.close()
+
+
+def open_gate(page: Page, url: str) -> None:
+    """Load ``url`` and check that it answered with the gate page (406)."""
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 406
+
+
+def test_ie11_sees_the_gate_page(browse: Browse, demo_url: str) -> None:
+    """IE 11 gets the gate page with status 406, and loading it asks nothing of other hosts."""
+    page = browse.page(user_agent=IE11)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    response = page.goto(demo_url + "/")
+    assert response is not None
+    assert response.status == 406
+    assert "sec-ch-ua" not in response.request.all_headers()
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
+    expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
+    expect(page.get_by_text(MESSAGE)).to_be_visible()
+    assert browse.outside == []
+    assert requested
+    assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
+
+
+def test_each_browser_link_leads_to_its_download_page(browse: Browse, demo_url: str) -> None:
+    """Each of the four links is visible, has its href, and clicking it opens that page."""
+    page = browse.page(user_agent=IE11)
+    open_gate(page, demo_url + "/")
+    links = page.get_by_role("link")
+    expect(links).to_have_count(len(LINKS))
+    for name, url in LINKS:
+        link = page.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_visible()
+        expect(link).to_have_attribute("href", url)
+        link.click()
+        page.wait_for_url(url)
+        expect(page.get_by_text(f"Stub page for {url}")).to_be_visible()
+        assert browse.outside[-1] == url
+        page.go_back()
+        expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
+    assert browse.outside == [url for _, url in LINKS]
+
+
+def test_chromium_claiming_ie11_but_hinting_chromium_reaches_the_app(
+    browse: Browse, demo_url: str
+) -> None:
+    """Chromium with IE 11's User-Agent but Sec-CH-UA naming Chromium is not gated."""
+    page = browse.page(user_agent=IE11, client_hints=True)
+    response = page.goto(demo_url + "/")
+    assert response is not None
+    assert response.status == 200
+    headers = response.request.all_headers()
+    assert headers["user-agent"] == IE11
+    assert "Chromium" in headers["sec-ch-ua"]
+    expect(page.get_by_role("heading", name="Your browser got through the gate")).to_be_visible()
+
+
+def test_chromium_reaches_the_app(browse: Browse, demo_url: str) -> None:
+    """Chromium with its own User-Agent gets the app's page with status 200."""
+    page = browse.page()
+    response = page.goto(demo_url + "/")
+    assert response is not None
+    assert response.status == 200
+    expect(page.get_by_role("heading", name="Your browser got through the gate")).to_be_visible()
+    expect(page.get_by_role("heading", name=HEADING)).to_have_count(0)
+
+
+def test_gate_page_fits_a_phone_screen(browse: Browse, demo_url: str) -> None:
+    """On a 375x667 screen the heading is visible and the page does not scroll sideways."""
+    page = browse.page(user_agent=IE11, viewport=PHONE)
+    open_gate(page, demo_url + "/")
+    expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
+    for name, _ in LINKS:
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert inner_width == PHONE["width"]
+    assert scroll_width <= inner_width
+
+
+def test_arabic_gate_page_reads_right_to_left(browse: Browse, demo_url: str) -> None:
+    """With Accept-Language ar the page is in Arabic, marked and laid out right to left."""
+    page = browse.page(user_agent=IE11, locale="ar")
+    response = page.goto(demo_url + "/")
+    assert response is not None
+    assert response.status == 406
+    assert response.request.all_headers()["accept-language"].startswith("ar")
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_be_visible()
+    expect(heading).not_to_have_text(HEADING)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "locale", "viewport"),
+    [
+        pytest.param(IE11, None, DESKTOP, id="gate-desktop"),
+        pytest.param(IE11, None, PHONE, id="gate-phone"),
+        pytest.param(IE11, "ar", DESKTOP, id="gate-rtl"),
+        pytest.param(None, None, DESKTOP, id="app"),
+    ],
+)
+def test_each_view_can_be_captured(
+    browse: Browse,
+    demo_url: str,
+    tmp_path: Path,
+    user_agent: str | None,
+    locale: str | None,
+    viewport: ViewportSize,
+) -> None:
+    """Each view renders to a non-empty PNG screenshot."""
+    page = browse.page(user_agent=user_agent, locale=locale, viewport=viewport)
+    page.goto(demo_url + "/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    path = tmp_path / "view.png"
+    page.screenshot(path=path)
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    assert len(data) > len(PNG_SIGNATURE)
