@@ -245,6 +245,14 @@ def test_arabic_gate_page_reads_right_to_left(browse: Browse, demo_url: str) -> 
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_be_visible()
     expect(heading).not_to_have_text(HEADING)
+    # The first button lines up with the text on the right, as the first does on the left
+    # in English.
+    first_link = page.get_by_role("link").first.bounding_box()
+    heading_box = heading.bounding_box()
+    assert first_link is not None
+    assert heading_box is not None
+    right_edges = (first_link["x"] + first_link["width"], heading_box["x"] + heading_box["width"])
+    assert abs(right_edges[0] - right_edges[1]) <= 1
 
 
 @pytest.mark.parametrize(
