@@ -76,3 +76,10 @@ def test_scan_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert results["requests"] + results["unreadable_lines"] == 20_000
     assert results["lines_per_second"] > 0
     assert "lines per second" in capsys.readouterr().out
+
+
+def test_hostile_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_hostile times every gate on random and crafted hostile requests."""
+    slowest = load("bench_hostile").main(["--requests", "300", "--naive-requests", "20"])
+    assert len(slowest) == 4
+    assert "slowest uagate request" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, unquote, urlsplit
 
 from starlette.requests import Request
@@ -14,6 +15,9 @@ __all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
 
 #: The cookie that lets a client through once it chose to continue.
 COOKIE_NAME = "uagate_continue"
+
+# The cookie among any others: "uagate_continue=1" as a whole pair.
+_CONTINUE_COOKIE = re.compile(r"(?:^|;)[ \t]*" + COOKIE_NAME + r"=1[ \t]*(?:;|$)")
 
 
 def safe_next(value: str | None) -> str:
@@ -78,14 +82,15 @@ class ContinueFlow:
 
     @staticmethod
     def has_cookie(cookie_header: str | None) -> bool:
-        """True when the request carries the continue cookie."""
-        if not cookie_header:
+        """True when the request carries the continue cookie.
+
+        A substring test, then one linear regular-expression search only where
+        the name occurs, so a 64 KB header of empty pairs costs microseconds,
+        not the milliseconds of splitting it into pairs.
+        """
+        if cookie_header is None or COOKIE_NAME not in cookie_header:
             return False
-        for pair in cookie_header.split(";"):
-            name, _, value = pair.strip().partition("=")
-            if name == COOKIE_NAME and value == "1":
-                return True
-        return False
+        return _CONTINUE_COOKIE.search(cookie_header) is not None
 
     def respond(self, request: Request) -> Response:
         """Set the cookie and redirect (303) to the ``next`` path, or to ``/``."""
