@@ -127,4 +127,8 @@ def running_server(
             yield server
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a server that ignores SIGTERM is killed
+                server.kill()
+                server.wait(timeout=10)

@@ -128,6 +128,7 @@ def test_check_reads_standard_input_one_user_agent_a_line() -> None:
 def test_check_json_is_one_object_a_line() -> None:
     """--json prints one JSON object per User-Agent with the verdict's fields."""
     result = uagate("check", "--json", IE11, GOOGLEBOT)
+    assert result.returncode == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[0] == {
         "user_agent": IE11,
@@ -623,6 +624,19 @@ def test_page_as_problem_json() -> None:
     assert problem["type"] == "urn:uagate:unsupported-browser"
     assert problem["status"] == 406
     assert problem["title"] == HEADING
+
+
+def test_page_is_utf8_whatever_the_locale() -> None:
+    """With an ASCII-only locale the French page still comes out, as UTF-8."""
+    result = subprocess.run(
+        [*UAGATE, "page", "--lang", "fr"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"},
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "prenons pas en charge" in result.stdout.decode("utf-8")
 
 
 def test_page_unknown_language_is_a_usage_error() -> None:

@@ -5,7 +5,7 @@ combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
 field, and one User-Agent per line. Gzip files are read transparently. The log
 is read in blocks of 1 MiB and counted block by block, so memory depends on the
 number of distinct User-Agents, never on the length of the log; each distinct
-User-Agent is decided once.
+User-Agent is decided once (while at most 200,000 are remembered).
 """
 
 from __future__ import annotations
