@@ -36,10 +36,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(app: str, port: int) -> subprocess.Popen[bytes]:
+#: uvicorn's two HTTP implementations, each with the event loop it is usually run with.
+SERVERS = {
+    "h11": ["--http", "h11", "--loop", "asyncio"],
+    "httptools": ["--http", "httptools", "--loop", "uvloop"],
+}
+
+
+def start_server(app: str, port: int, server_kind: str = "h11") -> subprocess.Popen[bytes]:
     """Uvicorn serving ``http_apps:<app>`` on 127.0.0.1:port, once it answers."""
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), f"http_apps:{app}",
+         *SERVERS[server_kind],
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -117,21 +125,30 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument(
         "--client", choices=["auto", "wrk", "asyncio"], default="auto", help="the load generator"
     )
+    parser.add_argument(
+        "--http",
+        choices=list(SERVERS),
+        nargs="+",
+        default=list(SERVERS),
+        help="uvicorn's HTTP implementations to measure (h11 with asyncio, httptools with uvloop)",
+    )
     args = parser.parse_args(argv)
     agents = trace(20_000)
     # Each server first serves traffic drawn the same way with another seed, for
     # half as long, untimed: a server that has been up a while, as in-process.
     warm_agents = trace(20_000, seed=1)
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
-    results: dict[str, list[float]] = {"bare": [], "gated": []}
+    variants = [(kind, app) for kind in args.http for app in ("bare", "gated")]
+    results: dict[str, list[float]] = {f"{kind} {app}": [] for kind, app in variants}
     with tempfile.TemporaryDirectory() as folder:
         script = wrk_script(agents, Path(folder), "measured") if use_wrk else None
         warm_script = wrk_script(warm_agents, Path(folder), "warm") if use_wrk else None
         for round_ in range(args.rounds):
-            order = ["bare", "gated"] if round_ % 2 == 0 else ["gated", "bare"]
-            for app in order:
+            # Alternate, and turn the order round every round.
+            shift = round_ % len(variants)
+            for kind, app in variants[shift:] + variants[:shift]:
                 port = free_port()
-                server = start_server(app, port)
+                server = start_server(app, port, kind)
                 try:
                     if script is not None and warm_script is not None:
                         load_with_wrk(port, args.seconds / 2, args.connections, warm_script)
@@ -142,15 +159,17 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 finally:
                     server.terminate()
                     server.wait(timeout=10)
-                results[app].append(rps)
-    medians = {app: statistics.median(values) for app, values in results.items()}
+                results[f"{kind} {app}"].append(rps)
+    medians = {name: statistics.median(values) for name, values in results.items()}
     tool = "wrk" if use_wrk else "an asyncio client"
     print(f"uvicorn on 127.0.0.1, load from {tool}, {args.connections} connections, "
           f"{args.seconds:g} s per run, median of {args.rounds} alternated runs")  # fmt: skip
-    for app, value in medians.items():
-        runs = ", ".join(f"{v:,.0f}" for v in results[app])
-        print(f"{app:6} {value:10,.0f} requests/s   runs: {runs}")
-    print(f"uagate / bare: {medians['gated'] / medians['bare']:.3f} (target >= 0.95)")
+    for name, value in medians.items():
+        runs = ", ".join(f"{v:,.0f}" for v in results[name])
+        print(f"{name:15} {value:10,.0f} requests/s   runs: {runs}")
+    for kind in args.http:
+        ratio = medians[f"{kind} gated"] / medians[f"{kind} bare"]
+        print(f"uagate / bare, {kind}: {ratio:.3f} (target >= 0.95)")
     return medians
 
 
