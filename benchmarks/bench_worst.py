@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], dict[str, float
         "naive": NaiveGate(bare_app),
     }
     counter = 0
+    slowest = 0.0
     results: dict[tuple[str, int], dict[str, float]] = {}
     print(f"median of {args.repeats} never-seen strings each, milliseconds per decision")
     print(f"{'kind':22} {'size':>7} {'default':>9} {'modern':>9} {'naive':>10}")
@@ -76,13 +77,16 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], dict[str, float
                     counter += 1
                     times.append(time_one(app, build(size, counter)))
                 row[name] = statistics.median(times)
+                if name != "naive":
+                    slowest = max(slowest, *times)
             results[(kind, size)] = row
             print(
                 f"{kind:22} {size:7,} {row['default']:9.3f} {row['modern']:9.3f} "
                 f"{row['naive']:10.3f}"
             )
     worst = max(max(row["default"], row["modern"]) for row in results.values())
-    print(f"slowest uagate decision: {worst:.3f} ms (target <= 1 ms)")
+    print(f"largest uagate median: {worst:.3f} ms; slowest single decision: {slowest:.3f} ms")
+    print(f"slowest uagate decision: {slowest:.3f} ms (target <= 1 ms)")
     return results
 
 

@@ -96,7 +96,13 @@ def main() -> None:
             wait_until_up(server, url + "/health")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=chromium, args=["--no-sandbox"], timeout=15_000
+                    executable_path=chromium,
+                    args=[
+                        "--no-sandbox",
+                        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                        "--dns-prefetch-disable",
+                    ],
+                    timeout=15_000,
                 )
                 try:
                     for name, (viewport, locale) in SHOTS.items():

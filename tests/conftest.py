@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -22,11 +23,18 @@ CORPUS = Path(os.environ.get("UAGATE_CORPUS", ROOT.parent / "shared" / "corpus" 
 
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+# The tests talk to 127.0.0.1 only, never through a proxy the environment may name.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
 # Property tests: 2,000 examples each in CI, 200 elsewhere (HYPOTHESIS_PROFILE overrides).
 # No deadline: a slow example on a busy machine is not a failure (timing is measured by
 # benchmarks/bench_hostile.py, never asserted in tests).
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=_QUIET)
+# "ci" keeps hypothesis's own CI settings (a fixed seed, no example database, failing
+# examples printed so that they can be replayed) and raises the number of examples.
+settings.register_profile(
+    "ci", settings.get_profile("ci"), max_examples=2000, suppress_health_check=_QUIET
+)
 settings.register_profile("dev", max_examples=200, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(
     os.environ.get(
@@ -111,12 +119,17 @@ def running_server(
     """
     with (
         log.open("wb") as output,
-        subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output) as server,
+        # Its own process group, so that stopping it stops its workers too (granian has one).
+        subprocess.Popen(
+            command, cwd=cwd, stdout=output, stderr=output, start_new_session=True
+        ) as server,
     ):
         try:
             for _ in range(150):  # at most about 15 seconds
                 try:
                     httpx.get(url, timeout=1.0)
+                    if server.poll() is not None:  # something else answers on that port
+                        pytest.fail(f"the server exited: {log.read_text()}")
                     break
                 except httpx.TransportError:
                     if server.poll() is not None:
@@ -126,9 +139,16 @@ def running_server(
                 pytest.fail(f"the server did not answer within 15 seconds: {log.read_text()}")
             yield server
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # a server that ignores SIGTERM is killed
-                server.kill()
-                server.wait(timeout=10)
+            _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group; SIGKILL after 10 s if it is still there."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    except ProcessLookupError:  # already gone
+        server.wait(timeout=10)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from starlette.testclient import TestClient
@@ -108,24 +111,35 @@ def test_garbage_never_raises(value: str) -> None:
     assert isinstance(verdict.gated, bool)
 
 
-@pytest.mark.parametrize("path", ["/docs", "/_uagate/continue"])
-def test_a_query_string_that_is_not_utf8_never_breaks_the_gate(
-    path: str, caplog: pytest.LogCaptureFixture
+def test_a_query_string_that_is_not_utf8_survives_the_continue_link(
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A non-UTF-8 query breaks neither the continue link, nor its endpoint, nor the log line."""
+    """Raw non-UTF-8 query bytes (IE's code page) survive the page, link, endpoint and log."""
     app = UAGateMiddleware(hello_asgi, allow_continue=True)
-    scope = http_scope([(b"user-agent", IE11.encode())], path=path)
-    scope["query_string"] = b"q=\x80\xff" if path == "/docs" else b"next=/a%3Fb\x80"
+    scope = http_scope([(b"user-agent", IE11.encode())], path="/docs")
+    scope["query_string"] = b"q=caf\xe9\xff"
     with caplog.at_level(logging.INFO, logger="uagate"):
         messages = asyncio.run(run_asgi(app, scope))
-    start = messages[0]
-    if path == "/docs":
-        assert start["status"] == 406
-        body = b"".join(m.get("body", b"") for m in messages[1:])
-        assert b"next=%2Fdocs%3Fq%3D%80%FF" in body
-        assert "gated IE 11.0 (internet-explorer) GET /docs" in caplog.text
-    else:
-        assert start["status"] == 303
-        location = dict(start["headers"])[b"location"]
-        assert location.startswith(b"/a?b")
-        assert location.isascii()
+    assert messages[0]["status"] == 406
+    assert "gated IE 11.0 (internet-explorer) GET /docs" in caplog.text
+    body = b"".join(m.get("body", b"") for m in messages[1:]).decode("utf-8")
+    found = re.search(r'href="(/_uagate/continue[^"]*)"', body)
+    assert found is not None
+    link = urlsplit(html.unescape(found[1]))
+    follow = http_scope([(b"user-agent", IE11.encode())], path=link.path)
+    follow["query_string"] = link.query.encode("ascii")
+    start = asyncio.run(run_asgi(app, follow))[0]
+    assert start["status"] == 303
+    assert dict(start["headers"])[b"location"] == b"/docs?q=caf%E9%FF"
+
+
+def test_a_non_utf8_next_on_the_continue_endpoint_redirects_safely() -> None:
+    """Raw non-UTF-8 bytes sent straight to the continue endpoint still give a local redirect."""
+    app = UAGateMiddleware(hello_asgi, allow_continue=True)
+    scope = http_scope([(b"user-agent", IE11.encode())], path="/_uagate/continue")
+    scope["query_string"] = b"next=/a%3Fb\x80"
+    start = asyncio.run(run_asgi(app, scope))[0]
+    assert start["status"] == 303
+    location = dict(start["headers"])[b"location"]
+    assert location.startswith(b"/a?b")
+    assert location.isascii()

@@ -2,7 +2,8 @@
 
 Chromium is found as ``chromium`` on PATH; without it these tests fail under
 CI=true and skip elsewhere. Every request to a host other than 127.0.0.1 is
-answered by a local stub page and recorded, so nothing reaches the internet.
+answered by a local stub page and recorded, and Chromium resolves no name but
+127.0.0.1, so nothing reaches the network beyond loopback.
 
 Playwright's ``user_agent`` option changes the User-Agent header but still sends
 ``Sec-CH-UA`` naming Chromium, which the gate rightly trusts over the
@@ -47,6 +48,13 @@ LINKS = (
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 667}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: No sandbox (the tests run as root), and no name lookups but 127.0.0.1: Chromium's own
+#: background requests (updates, accounts, prefetches) cannot leave the machine either.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--dns-prefetch-disable",
+]
 
 
 def chromium_path() -> str:
@@ -66,7 +74,7 @@ def browser() -> Iterator[Browser]:
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox"], headless=True, timeout=15_000
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True, timeout=15_000
         )
         try:
             yield launched
@@ -272,9 +280,11 @@ def test_each_view_can_be_captured(
     locale: str | None,
     viewport: ViewportSize,
 ) -> None:
-    """Each view renders to a non-empty PNG screenshot."""
+    """Each view renders to a non-empty PNG screenshot, of the page it should show."""
     page = browse.page(user_agent=user_agent, locale=locale, viewport=viewport)
-    page.goto(demo_url + "/")
+    response = page.goto(demo_url + "/")
+    assert response is not None
+    assert response.status == (200 if user_agent is None else 406)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     path = tmp_path / "view.png"
     page.screenshot(path=path)

@@ -17,7 +17,9 @@ logger = logging.getLogger("uagate")
 
 _logged_causes: set[str] = set()
 _DIGITS = re.compile(r"\d+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls and the Unicode line and paragraph separators: anything a log
+# viewer might take for the end of a line.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def log_once(exc: BaseException, doing: str, *, traceback: bool = False) -> None:
@@ -46,9 +48,10 @@ def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
         return
     client = verdict.client
     version = ".".join(map(str, client.version)) or "?"
-    # Control characters dropped, so a path cannot forge log lines. (Not through
+    # Control characters dropped, so a path cannot forge log lines, and at most 2,000
+    # characters of it, so a 1 MB path does not make a 1 MB log line. (Not through
     # starlette's URL: it decodes the query string as strict UTF-8 and can raise.)
-    path = _CONTROL.sub("", scope.get("path", ""))
+    path = _CONTROL.sub("", scope.get("path", "")[:2000])
     logger.info(
         "uagate: %s %s %s (%s) %s %s",
         "would gate" if report_only else "gated",
