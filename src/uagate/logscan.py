@@ -526,11 +526,10 @@ class LogInput:
         try:
             info = os.fstat(self._raw.fileno())
             self.size: int | None = info.st_size if stat.S_ISREG(info.st_mode) else None
-            self._head = self._raw.read(2)  # blocks until 2 bytes or the end, even on a pipe
-            self._gzip = (
-                gzip.GzipFile(fileobj=_Rejoined(self._head, self._raw), mode="rb")
-                if self._head == b"\x1f\x8b"
-                else None
+            head = self._raw.read(2)  # blocks until 2 bytes or the end, even on a pipe
+            rejoined = _Rejoined(head, self._raw)
+            self._bytes: gzip.GzipFile | _Rejoined = (
+                gzip.GzipFile(fileobj=rejoined, mode="rb") if head == b"\x1f\x8b" else rejoined
             )
         except BaseException:
             self.close()
@@ -538,12 +537,7 @@ class LogInput:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes of the log (decompressed); b"" at the end."""
-        if self._gzip is not None:
-            return self._gzip.read(size)
-        if self._head:
-            head, self._head = self._head, b""
-            return head + self._raw.read(max(size - len(head), 1))
-        return self._raw.read(size)
+        return self._bytes.read(size)
 
     def position(self) -> int | None:
         """How many bytes of the input (compressed, for gzip) have been read, if known."""
@@ -551,14 +545,15 @@ class LogInput:
 
     def close(self) -> None:
         """Close the gzip reader and the file (never standard input)."""
-        if getattr(self, "_gzip", None) is not None:
-            self._gzip.close()  # type: ignore[union-attr]
+        reader = getattr(self, "_bytes", None)  # absent when __init__ failed early
+        if isinstance(reader, gzip.GzipFile):
+            reader.close()
         if self._raw is not sys.stdin.buffer:
             self._raw.close()
 
 
 class _Rejoined:
-    """The bytes already read from a stream, then the rest of it (for GzipFile)."""
+    """The bytes already read from a stream, then the rest of it."""
 
     def __init__(self, head: bytes, rest: BinaryIO) -> None:
         self._head = head
