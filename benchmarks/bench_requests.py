@@ -1,14 +1,23 @@
-"""In-process benchmark: requests through a trivial ASGI app, with and without the gate.
+"""In-process benchmark: uagate against the oracle, the limit of any User-Agent gate.
 
-Measured in one run, interleaved (the order rotates every chunk): the bare app;
-a pass-through middleware that only reads the User-Agent header (the floor);
-uagate with the default policy; uagate with Policy.modern(); for reference,
-uagate with the default policy that has seen every measured client before; a
-naive middleware that calls user_agents.parse on every request. Prints
-microseconds per request (median of the rounds) and the ratios.
+The oracle is a plain ASGI function that finds the ``user-agent`` header, looks
+its raw bytes up in a dict that already holds every verdict of the run (the
+``Verdict`` objects ``uagate.check`` returns, computed before timing), puts the
+verdict in ``scope["state"]["uagate"]`` and calls the app, or sends a minimal
+406 for gated ones. No gate that maps a User-Agent to a verdict can do less.
 
-    .venv/bin/python benchmarks/bench_requests.py                 # the full run
-    .venv/bin/python benchmarks/bench_requests.py --requests 2000 --rounds 1   # a smoke run
+Variants, for the default policy and for ``Policy.modern()`` each: the oracle;
+uagate in a cold process (every client new to it at first); uagate that has
+already served the whole trace (every client seen). Plus, for reference, the
+bare app and a naive gate that calls ``user_agents.parse`` on every request.
+
+Each measurement runs in a fresh process; the processes are interleaved (the
+order rotates every round) and the medians over the rounds are printed with the
+ratios. Scopes are built a thousand at a time outside the timing and dropped
+after it, as a server drops a request's scope once it is answered.
+
+    .venv/bin/python benchmarks/bench_requests.py                      # the full run
+    .venv/bin/python benchmarks/bench_requests.py --requests 3000 --rounds 1   # a smoke run
 """
 
 from __future__ import annotations
@@ -16,13 +25,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import platform
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import user_agents
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,7 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uatrace import trace
 
-from uagate import Policy, UAGateMiddleware
+from uagate import Policy, UAGateMiddleware, Verdict, check
 
 OTHER_HEADERS = [
     (b"host", b"www.example.com"),
@@ -40,6 +49,20 @@ OTHER_HEADERS = [
     (b"connection", b"keep-alive"),
     (b"cookie", b"session=abc123; theme=dark"),
 ]
+CHUNK = 1000
+POLICIES = {"default": Policy(), "modern": Policy.modern()}
+VARIANTS = (
+    "bare app",
+    "oracle, default",
+    "oracle, modern",
+    "oracle as a class, default",
+    "oracle with its page, modern",
+    "uagate cold, default",
+    "uagate cold, modern",
+    "uagate seen, default",
+    "uagate seen, modern",
+    "naive (user_agents.parse)",
+)
 
 
 async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -50,21 +73,84 @@ async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-class ReadUserAgent:
-    """The floor: a pure ASGI middleware that finds the User-Agent header and passes."""
+def oracle(app: ASGIApp, verdicts: dict[bytes, Verdict]) -> ASGIApp:
+    """The limit: every verdict known before the first request, one lookup each."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Read the header, then call the app."""
-        user_agent = None
+    async def gate(scope: Scope, receive: Receive, send: Send) -> None:
         for name, value in scope["headers"]:
             if name == b"user-agent":
-                user_agent = value.decode("latin-1")
+                verdict = verdicts[value]
+                if verdict.gated:
+                    await send({"type": "http.response.start", "status": 406, "headers": []})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                scope["state"]["uagate"] = verdict
                 break
-        scope["user_agent"] = user_agent
+        await app(scope, receive, send)
+
+    return gate
+
+
+class OracleClass:
+    """The oracle written as a middleware class: the same work behind ``__call__``.
+
+    CPython calls an instance of a Python class through its type's ``__call__``
+    slot, which a closure does not pay; this measures what that costs.
+    """
+
+    def __init__(self, app: ASGIApp, verdicts: dict[bytes, Verdict]) -> None:
+        self.app = app
+        self.verdicts = verdicts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The oracle's lookup."""
+        for name, value in scope["headers"]:
+            if name == b"user-agent":
+                verdict = self.verdicts[value]
+                if verdict.gated:
+                    await send({"type": "http.response.start", "status": 406, "headers": []})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                scope["state"]["uagate"] = verdict
+                break
         await self.app(scope, receive, send)
+
+
+def oracle_with_page(app: ASGIApp, verdicts: dict[bytes, Verdict]) -> ASGIApp:
+    """The oracle, but a gated client gets a page chosen by its Accept and Accept-Language.
+
+    The least any gate that answers in the client's language and format must
+    do: read two more headers and send a page kept by them.
+    """
+    pages: dict[tuple[bytes | None, bytes | None, str], tuple[list[tuple[bytes, bytes]], bytes]]
+    pages = {}
+
+    async def gate(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = scope["headers"]
+        for name, value in headers:
+            if name == b"user-agent":
+                verdict = verdicts[value]
+                if verdict.gated:
+                    accept = accept_language = None
+                    for other, text in headers:
+                        if other == b"accept":
+                            accept = text
+                        elif other == b"accept-language":
+                            accept_language = text
+                    key = (accept, accept_language, scope["method"])
+                    page = pages.get(key)
+                    if page is None:
+                        page = pages[key] = ([(b"content-type", b"text/html")], b"x" * 2000)
+                    await send(
+                        {"type": "http.response.start", "status": 406, "headers": list(page[0])}
+                    )
+                    await send({"type": "http.response.body", "body": page[1]})
+                    return
+                scope["state"]["uagate"] = verdict
+                break
+        await app(scope, receive, send)
+
+    return gate
 
 
 class NaiveGate:
@@ -95,8 +181,13 @@ async def _send(message: Message) -> None:
     return None
 
 
-def scopes_for(user_agents_: list[str]) -> list[Scope]:
-    """One ASGI scope per request, built before any timing."""
+def encoded(user_agent: str) -> bytes:
+    """A User-Agent as the raw header bytes a server passes on."""
+    return user_agent.encode("latin-1", "replace")
+
+
+def scopes_for(raw_user_agents: list[bytes]) -> list[Scope]:
+    """One ASGI scope per request."""
     return [
         {
             "type": "http",
@@ -105,111 +196,103 @@ def scopes_for(user_agents_: list[str]) -> list[Scope]:
             "root_path": "",
             "scheme": "https",
             "query_string": b"",
-            "headers": [
-                OTHER_HEADERS[0],
-                (b"user-agent", ua.encode("latin-1", "replace")),
-                *OTHER_HEADERS[1:],
-            ],
+            "headers": [OTHER_HEADERS[0], (b"user-agent", raw), *OTHER_HEADERS[1:]],
             "state": {},
         }
-        for ua in user_agents_
+        for raw in raw_user_agents
     ]
 
 
-def time_run(app: ASGIApp, scopes: list[Scope]) -> float:
-    """Microseconds per request for one pass over ``scopes``."""
+def serve(app: ASGIApp, requests: list[bytes]) -> float:
+    """Microseconds per request over ``requests``, timing only the app's calls."""
 
     async def run() -> float:
-        start = time.perf_counter_ns()
-        for scope in scopes:
-            await app(scope, _receive, _send)
-        return (time.perf_counter_ns() - start) / 1000 / len(scopes)
+        total = 0
+        for start in range(0, len(requests), CHUNK):
+            scopes = scopes_for(requests[start : start + CHUNK])
+            began = time.perf_counter_ns()
+            for scope in scopes:
+                await app(scope, _receive, _send)
+            total += time.perf_counter_ns() - began
+            del scopes
+        return total / 1000 / len(requests)
 
     return asyncio.run(run())
 
 
-def interleaved(
-    apps: dict[str, ASGIApp], user_agents_: dict[str, list[str]], chunk: int
-) -> dict[str, float]:
-    """Microseconds per request for each app, its requests run in alternating chunks.
+def measure(variant: str, count: int, naive_count: int) -> float:
+    """One variant in this (fresh) process: microseconds per request."""
+    requests = [encoded(user_agent) for user_agent in trace(count)]
+    kind, _, preset = variant.partition(", ")
+    if variant == "bare app":
+        app: ASGIApp = bare_app
+    elif kind.startswith("oracle"):
+        policy = POLICIES[preset]
+        verdicts = {raw: check(raw.decode("latin-1"), policy=policy) for raw in set(requests)}
+        if kind == "oracle as a class":
+            app = OracleClass(bare_app, verdicts)
+        elif kind == "oracle with its page":
+            app = oracle_with_page(bare_app, verdicts)
+        else:
+            app = oracle(bare_app, verdicts)
+    elif kind.startswith("uagate"):
+        app = UAGateMiddleware(bare_app, policy=POLICIES[preset])
+        if kind == "uagate seen":
+            serve(app, requests)
+    elif variant == "naive (user_agents.parse)":
+        requests = requests[:naive_count]
+        app = NaiveGate(bare_app)
+    else:
+        raise ValueError(f"unknown variant {variant!r}")
+    gc.collect()
+    return serve(app, requests)
 
-    Running every variant chunk by chunk, in an order that rotates, gives each
-    the same share of whatever else the machine is doing. Each chunk's scopes
-    are built just before it is timed and dropped after, as a server drops a
-    request's scope when it is answered: scopes kept alive would hold whatever
-    a middleware stores in them (uagate's verdict in ``scope["state"]``) and
-    make the garbage collector walk them all, a cost no server has.
-    """
-    total = dict.fromkeys(apps, 0.0)
-    names = list(apps)
-    longest = max(len(requests) for requests in user_agents_.values())
-    for index, start in enumerate(range(0, longest, chunk)):
-        order = names[index % len(names) :] + names[: index % len(names)]
-        for name in order:
-            part = scopes_for(user_agents_[name][start : start + chunk])
-            if part:
-                total[name] += time_run(apps[name], part) * len(part)
-    return {name: total[name] / len(user_agents_[name]) for name in names}
 
-
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Run the benchmark and print its table; return the medians."""
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    """Run every variant in fresh, interleaved processes; print and return the medians."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=200_000)
-    parser.add_argument("--naive-requests", type=int, default=20_000, help="the naive gate is slow")
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--naive-requests", type=int, default=5_000, help="the naive gate is slow")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)  # run one variant, print its time
     args = parser.parse_args(argv)
+    if args.variant:
+        print(json.dumps(measure(args.variant, args.requests, args.naive_requests)))
+        return {}
 
-    measured = trace(args.requests)
-    # A server that has been up a while: every instance first serves a trace drawn
-    # the same way with another seed, so the measured trace's long tail is still
-    # partly new to it (the strings it has not seen are decided in full).
-    warm_up = trace(args.requests, seed=1)
-    naive = measured[: args.naive_requests]
-    # name: (build, the requests it serves, the requests it first serves untimed)
-    variants: dict[str, tuple[Callable[[], ASGIApp], list[str], list[str]]] = {
-        "bare app": (lambda: bare_app, measured, warm_up),
-        "floor (reads User-Agent)": (lambda: ReadUserAgent(bare_app), measured, warm_up),
-        "uagate, default policy": (lambda: UAGateMiddleware(bare_app), measured, warm_up),
-        "uagate, Policy.modern()": (
-            lambda: UAGateMiddleware(bare_app, policy=Policy.modern()),
-            measured,
-            warm_up,
-        ),
-        # For reference, not a target: the same gate having already served the
-        # measured trace, so every request is a client seen before (the cost of
-        # the cache lookup alone).
-        "uagate, default, all known": (lambda: UAGateMiddleware(bare_app), measured, measured),
-        "naive (user_agents.parse)": (lambda: NaiveGate(bare_app), naive, warm_up[: len(naive)]),
-    }
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for _round in range(args.rounds):
-        apps = {}
-        for name, (build, _requests, before) in variants.items():
-            apps[name] = build()
-            time_run(apps[name], scopes_for(before))
-        gc.collect()
-        results = interleaved(apps, {name: req for name, (_, req, _) in variants.items()}, 2000)
-        for name, value in results.items():
-            times[name].append(value)
+    times: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    for round_ in range(args.rounds):
+        order = VARIANTS[round_ % len(VARIANTS) :] + VARIANTS[: round_ % len(VARIANTS)]
+        for name in order:
+            command = [sys.executable, __file__, "--variant", name]
+            command += ["--requests", str(args.requests)]
+            command += ["--naive-requests", str(args.naive_requests)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            times[name].append(float(output.strip().splitlines()[-1]))
     medians = {name: statistics.median(values) for name, values in times.items()}
-    floor = medians["floor (reads User-Agent)"]
-    default = medians["uagate, default policy"]
+    distinct = len(set(trace(args.requests)))
     print(
-        f"Python {platform.python_version()} on {platform.machine()}, {args.requests:,} requests "
-        f"({args.naive_requests:,} for the naive gate), median of {args.rounds} rounds"
+        f"Python {platform.python_version()} on {platform.machine()}, {args.requests:,} "
+        f"requests ({distinct:,} distinct; {args.naive_requests:,} for the naive gate), "
+        f"median of {args.rounds} rounds, each variant in a fresh process"
     )
-    print(f"{'variant':30} {'us/request':>11} {'x floor':>8}")
+    print(f"{'variant':28} {'us/request':>11} {'x oracle':>9}")
     for name, value in medians.items():
-        print(f"{name:30} {value:11.3f} {value / floor:8.2f}")
-    print(f"default policy / floor: {default / floor:.3f} (target <= 1.15)")
-    print(
-        f"Policy.modern() / floor: {medians['uagate, Policy.modern()'] / floor:.3f} (target <= 1.5)"
-    )
-    known = medians["uagate, default, all known"]
-    print(f"default policy, every client known / floor: {known / floor:.3f} (reference)")
-    naive_median = medians["naive (user_agents.parse)"]
-    print(f"naive / default policy: {naive_median / default:.1f} (target >= 20)")
+        preset = name.rpartition(", ")[2]
+        base = medians.get(f"oracle, {preset}")
+        ratio = f"{value / base:9.2f}" if base else f"{'':9}"
+        print(f"{name:28} {value:11.3f} {ratio}")
+    for preset, cold_target in (("default", 1.3), ("modern", 1.8)):
+        base = medians[f"oracle, {preset}"]
+        cold = medians[f"uagate cold, {preset}"] / base
+        seen = medians[f"uagate seen, {preset}"] / base
+        print(f"{preset}: cold / oracle {cold:.3f} (target <= {cold_target})")
+        print(f"{preset}: seen / oracle {seen:.3f} (target <= 1.15)")
+    for name in ("oracle as a class, default", "oracle with its page, modern"):
+        base = medians[f"oracle, {name.rpartition(', ')[2]}"]
+        print(f"reference: {name} / oracle {medians[name] / base:.3f}")
+    naive = medians["naive (user_agents.parse)"] / medians["uagate cold, default"]
+    print(f"naive / uagate cold, default: {naive:.1f} (target >= 20)")
     return medians
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_requests import NaiveGate, _receive, _send, bare_app, scopes_for
+from bench_requests import NaiveGate, _receive, _send, bare_app, encoded, scopes_for
 from starlette.types import ASGIApp
 
 from uagate import Policy, UAGateMiddleware
@@ -42,7 +42,7 @@ KINDS: dict[str, Callable[[int, int], str]] = {
 
 def time_one(app: ASGIApp, user_agent: str) -> float:
     """Milliseconds for one request with this User-Agent through ``app``."""
-    [scope] = scopes_for([user_agent])
+    [scope] = scopes_for([encoded(user_agent)])
 
     async def run() -> float:
         start = time.perf_counter_ns()

@@ -1,7 +1,11 @@
-"""The two apps the HTTP benchmark serves: hello world, bare and behind uagate."""
+"""The apps the HTTP benchmark serves: hello world and a Starlette route, bare and gated."""
 
 from __future__ import annotations
 
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from uagate import UAGateMiddleware
@@ -22,3 +26,12 @@ async def bare(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 gated = UAGateMiddleware(bare)
+
+
+async def home(request: Request) -> PlainTextResponse:
+    """The Starlette route: hello world."""
+    return PlainTextResponse("Hello world!")
+
+
+starlette = Starlette(routes=[Route("/", home)])
+starlette_gated = UAGateMiddleware(starlette)

@@ -7,7 +7,6 @@ rows are not copied here: known misses are named by a description and the first
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 from collections import Counter
@@ -17,12 +16,10 @@ from pathlib import Path
 import pytest
 import user_agents
 
-from uagate import Reason, UAGateMiddleware, Verdict, check
-from uagate.decision import Decider
+from uagate import Reason, Verdict, check
 from uagate.detect import DEFAULT_MAX_LENGTH, IE_FAMILIES
 
-from .conftest import ROOT, corpus_path, http_scope, run_asgi
-from .test_middleware import hello_asgi
+from .conftest import ROOT, corpus_path
 
 # Rows labelled ``ie`` that the default policy lets pass, each with the reason.
 KNOWN_MISSES = {
@@ -179,26 +176,3 @@ def test_families_and_versions_are_those_of_the_parser_of_record(rows: list[Row]
         if (client.family, client.version) != expected:
             differ.append((digest(row.user_agent), (client.family, client.version), expected))
     assert differ == []
-
-
-def test_precheck_never_changes_a_verdict(rows: list[Row]) -> None:
-    """On every corpus row, the pre-check's fast answer gates exactly when the full path does."""
-    fast = Decider(cache_size=0)
-    for row in rows:
-        quick = fast(row.user_agent)
-        assert quick.gated == row.verdict.gated, digest(row.user_agent)
-        if quick.reason is Reason.SUPPORTED:
-            # Settled without a parse: the full path passes it too (as a bot, say).
-            assert not row.verdict.gated
-
-
-def test_middleware_caches_agree_with_check_on_every_row(rows: list[Row]) -> None:
-    """Through the middleware, a first (decided) and second (remembered) request match check()."""
-    app = UAGateMiddleware(hello_asgi, cache_size=5_000)
-    for row in rows:
-        scope = http_scope([(b"user-agent", row.user_agent.encode("utf-8"))])
-        expected = 406 if row.verdict.gated else 200
-        for _ in range(2):
-            assert asyncio.run(run_asgi(app, scope))[0]["status"] == expected, digest(
-                row.user_agent
-            )

@@ -63,7 +63,7 @@ def test_parser_error_gives_an_unparseable_verdict() -> None:
     """check() reports the parser failure as reason 'unparseable', not gated."""
     from uagate.decision import Decider
 
-    verdict = Decider(max_length=65536, precheck=False)(HUGE_VERSION_IE)
+    verdict = Decider(max_length=65536)(HUGE_VERSION_IE)
     assert verdict == Verdict(False, Reason.UNPARSEABLE, Client(HUGE_VERSION_IE))
 
 

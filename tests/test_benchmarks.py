@@ -31,20 +31,26 @@ def load(name: str) -> ModuleType:
 
 
 def test_requests_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """bench_requests prints microseconds per request for the six variants."""
+    """bench_requests runs every variant in its own process and prints their ratios."""
     medians = load("bench_requests").main(
-        ["--requests", "3000", "--naive-requests", "200", "--rounds", "1"]
+        ["--requests", "2000", "--naive-requests", "100", "--rounds", "1"]
     )
     assert set(medians) == {
         "bare app",
-        "floor (reads User-Agent)",
-        "uagate, default policy",
-        "uagate, Policy.modern()",
-        "uagate, default, all known",
+        "oracle, default",
+        "oracle, modern",
+        "oracle as a class, default",
+        "oracle with its page, modern",
+        "uagate cold, default",
+        "uagate cold, modern",
+        "uagate seen, default",
+        "uagate seen, modern",
         "naive (user_agents.parse)",
     }
     assert all(value > 0 for value in medians.values())
-    assert "default policy / floor" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "default: cold / oracle" in out
+    assert "modern: seen / oracle" in out
 
 
 def test_worst_case_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,17 +63,23 @@ def test_worst_case_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
 def test_memory_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """bench_memory measures both policies in child processes."""
     growth = load("bench_memory").main(["--requests", "3000"])
-    assert set(growth) == {"default", "Policy.modern()"}
+    assert set(growth) == {"default", "Policy.modern()", "60 KB, cap 65536"}
     assert "largest growth" in capsys.readouterr().out
 
 
 def test_http_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """bench_http serves both apps with both of uvicorn's HTTP implementations, once each."""
+    """bench_http serves both apps, bare and gated, with both of uvicorn's HTTP implementations."""
     arguments = ["--seconds", "1", "--rounds", "1", "--connections", "4", "--client", "asyncio"]
-    medians = load("bench_http").main(arguments)
-    assert set(medians) == {"h11 bare", "h11 gated", "httptools bare", "httptools gated"}
+    medians = load("bench_http").main([*arguments, "--http", "h11", "httptools"])
+    assert set(medians) == {
+        f"{kind} {app}"
+        for kind in ("h11", "httptools")
+        for app in ("bare", "gated", "starlette", "starlette_gated")
+    }
     assert all(value > 0 for value in medians.values())
-    assert "uagate / bare, httptools" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "uagate / bare, hello, httptools" in out
+    assert "uagate / bare, starlette, httptools" in out
 
 
 def test_scan_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from uagate import Policy, UAGateMiddleware
+from uagate.decision import Decider, Verdicts
 from uagate.testing import CHROME, FIREFOX, IE8, IE9, IE11
 
 from .conftest import http_scope, run_asgi
@@ -33,9 +34,10 @@ def test_tables_stay_bounded(policy: Policy) -> None:
         status(app, [ua(f"{CHROME} n{index}")])
         status(app, [ua(f"{IE11} n{index}")])
     verdicts = app._verdicts
-    tables = verdicts._final, verdicts._no_hints, verdicts._with_hints, app._page._refusals
-    assert all(len(table) <= 50 for table in tables)
-    assert app._decide._decide.cache_info().currsize <= 50  # type: ignore[attr-defined]
+    tables = verdicts._known, verdicts._unhinted, verdicts._hinted, app._page._kept
+    assert all(0 < len(table) <= 50 for table in tables[:2])
+    assert len(tables[2]) == 0
+    assert len(tables[3]) <= 50
 
 
 def test_verdicts_stay_right_after_the_tables_are_emptied() -> None:
@@ -57,14 +59,15 @@ def test_hints_are_part_of_the_key_for_ie_strings() -> None:
 
 
 def test_hints_are_part_of_the_key_for_version_rules() -> None:
-    """Under Policy.modern(), one User-Agent with old and new hints gets two answers."""
+    """Under Policy.modern(), IE's string with old and new Chromium hints gets two answers."""
     app = UAGateMiddleware(hello_asgi, policy=Policy.modern())
-    old = [ua(CHROME_125_UA), (b"sec-ch-ua", CHROME_119.encode())]
-    new = [ua(CHROME_125_UA), (b"sec-ch-ua", CHROME_124.encode())]
+    old = [ua(IE11), (b"sec-ch-ua", CHROME_119.encode())]
+    new = [ua(IE11), (b"sec-ch-ua", CHROME_124.encode())]
     for _ in range(3):
         assert status(app, old) == 406
         assert status(app, new) == 200
-        assert status(app, [ua(CHROME_125_UA)]) == 200
+        assert status(app, [ua(IE11)]) == 406
+        assert status(app, [ua(CHROME_125_UA), (b"sec-ch-ua", CHROME_119.encode())]) == 200
 
 
 def test_remembered_gate_page_follows_language_and_method() -> None:
@@ -104,7 +107,7 @@ def test_remembered_page_follows_the_client_where_the_template_shows_it() -> Non
         assert {body(plain, agent) for agent in (IE8, IE9, IE11)} == {
             b"<p>We don&#x27;t support Internet Explorer</p>"
         }
-    assert len(plain._page._refusals) == 1
+    assert len(plain._page._kept) == 1
 
 
 def test_cache_size_zero_decides_every_request() -> None:
@@ -113,7 +116,7 @@ def test_cache_size_zero_decides_every_request() -> None:
     for _ in range(2):
         assert status(app, [ua(IE11)]) == 406
         assert status(app, [ua(CHROME)]) == 200
-    assert app._verdicts._final == {}
+    assert app._verdicts.known == {}
 
 
 @pytest.mark.parametrize("value", [-1, 10_000_001])
@@ -139,13 +142,18 @@ def test_report_only_still_reads_the_continue_cookie() -> None:
     assert seen == ["internet-explorer", "continued"] * 2
 
 
-def test_long_hint_headers_are_not_kept() -> None:
-    """Hint headers longer than any real one are decided but never remembered."""
-    app = UAGateMiddleware(hello_asgi, policy=Policy.modern())
-    for index in range(20):
-        hint = f'"Chromium";v="{index}"'.encode() + b" " * 2000
-        status(app, [ua(CHROME_125_UA), (b"sec-ch-ua", hint)])
-    assert len(app._verdicts._with_hints) == 0
+def test_long_values_are_kept_by_digest_within_the_byte_budget() -> None:
+    """Long User-Agents and hints are remembered by a digest, and their text within the budget."""
+    verdicts = Verdicts(Decider(max_length=65536), size=1000, max_bytes=1_000_000)
+    for index in range(100):
+        long_agent = f"{CHROME} {index} ".encode() + b"x" * 60_000
+        assert not verdicts(long_agent).gated
+        hint = f'"Chromium";v="{index}"'.encode() + b" " * 3000
+        assert verdicts(IE11.encode(), hint).gated  # malformed hint: IE's string decides
+    for table in (verdicts._known, verdicts._hinted):
+        assert 0 < table.bytes <= 1_000_000
+        assert all(not isinstance(key, bytes) or len(key) <= 2048 for key in table.data)
+    assert len(verdicts._known) < 20
 
 
 def test_page_table_follows_cache_size() -> None:
@@ -153,7 +161,7 @@ def test_page_table_follows_cache_size() -> None:
     app = UAGateMiddleware(hello_asgi, cache_size=5)
     for index in range(30):
         status(app, [ua(IE11), (b"accept-language", f"x{index}, de".encode())])
-    assert len(app._page._refusals) <= 5
+    assert len(app._page._kept) <= 5
 
 
 def test_values_that_are_not_bytes_never_break_a_request() -> None:

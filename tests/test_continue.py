@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from starlette.types import Message, Scope
 
 from uagate import Reason, UAGateMiddleware, Verdict
-from uagate.bypass import safe_next
+from uagate.continue_flow import safe_next
 from uagate.testing import CHROME, IE11
 
 from .conftest import http_scope, run_asgi
@@ -411,7 +411,10 @@ def test_a_bad_continue_option_fails_at_construction(options: dict[str, Any], na
 
 INJECTIONS = [
     pytest.param(
-        '/a"><script>alert(1)</script>', b"", '/a"><script>alert(1)</script>', id="in-path"
+        '/a"><script>alert(1)</script>',
+        b"",
+        "/a%22%3E%3Cscript%3Ealert%281%29%3C/script%3E",  # the path, percent-encoded
+        id="in-path",
     ),
     pytest.param(
         "/a",

@@ -43,10 +43,10 @@ def test_demo_home_page_shows_how_to_see_the_gate() -> None:
 
 
 def test_plain_asgi_example_lets_outlook_through() -> None:
-    """The plain ASGI example passes Trident apps and adds Vary: User-Agent."""
+    """The plain ASGI example passes Trident apps and adds Vary for the headers it reads."""
     response = TestClient(load_example("plain_asgi").app).get("/", headers={"User-Agent": OUTLOOK})
     assert response.status_code == 200
-    assert response.headers["vary"] == "User-Agent"
+    assert response.headers["vary"] == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"
 
 
 def test_check_docstring_example_holds() -> None:

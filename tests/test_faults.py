@@ -127,8 +127,8 @@ def test_no_verdict_leaks_from_one_request_to_the_next() -> None:
     client = TestClient(gate)
     for user_agent in AGENTS * 3:
         client.get("/", headers={"User-Agent": user_agent})
-    # Googlebot is "supported": the default policy's pre-check passes it unparsed.
-    expected = ["internet-explorer", "supported", "internet-explorer", "supported", "trident-app"]
+    # Each verdict is the one check() gives: Googlebot is a bot, Chrome is supported.
+    expected = ["internet-explorer", "supported", "internet-explorer", "bot", "trident-app"]
     assert seen_verdicts == expected * 3
 
 

@@ -1,4 +1,4 @@
-"""Client hints: a Chromium brand is never IE, and version rules use the hinted version."""
+"""Client hints: a Chromium brand is never IE; any other string names its client itself."""
 
 from __future__ import annotations
 
@@ -39,37 +39,49 @@ def test_chromium_hints_pass_ie_string_through_the_middleware() -> None:
     assert client.get("/", headers={"User-Agent": IE11}).status_code == 406
 
 
-def test_hinted_version_wins_over_the_string() -> None:
-    """Version rules use the hinted version: hints of Chrome 119 are gated under chrome>=120."""
+def test_hints_are_not_read_for_strings_without_an_ie_marker() -> None:
+    """Chrome's own string is judged by itself: hints of another version change nothing."""
     policy = Policy(min_versions={"chrome": 120})
-    assert not check(CHROME_125_UA, policy=policy).gated
-    verdict = check(CHROME_125_UA, {"sec-ch-ua": CHROME_119}, policy=policy)
+    alone = check(CHROME_125_UA, policy=policy)
+    hinted = check(CHROME_125_UA, {"sec-ch-ua": CHROME_119}, policy=policy)
+    assert hinted == alone
+    assert (hinted.gated, hinted.client.family, hinted.client.version) == (
+        False,
+        "Chrome",
+        (125, 0, 0),
+    )
+
+
+def test_hinted_version_is_used_for_ie_strings() -> None:
+    """IE's string with Chromium hints is the hinted browser, version and all."""
+    policy = Policy(min_versions={"chrome": 120})
+    verdict = check(IE11, {"sec-ch-ua": CHROME_119}, policy=policy)
     assert verdict.gated
     assert verdict.reason is Reason.OUTDATED
-    assert verdict.client.version == (119,)
+    assert (verdict.client.family, verdict.client.version) == ("Chrome", (119,))
 
 
 def test_full_version_list_gives_the_full_version() -> None:
-    """Sec-CH-UA-Full-Version-List, where sent, gives the whole version."""
+    """Sec-CH-UA-Full-Version-List, where sent with an IE string, gives the whole version."""
     headers = {"Sec-CH-UA": CHROME_124, "Sec-CH-UA-Full-Version-List": CHROME_124_FULL}
-    assert check(CHROME_125_UA, headers).client.version == (124, 0, 6367, 91)
+    assert check(IE11, headers).client.version == (124, 0, 6367, 91)
 
 
 def test_edge_hint_names_edge() -> None:
-    """Edge's hints make the client Edge, judged by the edge rule, not the chrome one."""
+    """Edge's hints on an IE string make the client Edge, judged by the edge rule."""
     policy = Policy(min_versions={"edge": 120, "chrome": 100})
-    verdict = check(CHROME_125_UA, {"Sec-CH-UA": EDGE_110}, policy=policy)
+    verdict = check(IE11, {"Sec-CH-UA": EDGE_110}, policy=policy)
     assert (verdict.client.family, verdict.client.version) == ("Edge", (110,))
     assert verdict.gated
 
 
-def test_hinted_version_through_the_middleware() -> None:
-    """Through the middleware, hints of an old Chrome are gated under Policy.modern()."""
+def test_hints_through_the_middleware_follow_the_same_rule() -> None:
+    """Through the middleware under Policy.modern(): hints decide for IE's string only."""
     client = TestClient(UAGateMiddleware(hello_asgi, policy=Policy.modern()))
-    old = client.get("/", headers={"User-Agent": CHROME_125_UA, "Sec-CH-UA": CHROME_119})
-    new = client.get("/", headers={"User-Agent": CHROME_125_UA, "Sec-CH-UA": CHROME_124})
-    assert old.status_code == 406
-    assert new.status_code == 200
+    old = client.get("/", headers={"User-Agent": IE11, "Sec-CH-UA": CHROME_119})
+    new = client.get("/", headers={"User-Agent": IE11, "Sec-CH-UA": CHROME_124})
+    chrome = client.get("/", headers={"User-Agent": CHROME_125_UA, "Sec-CH-UA": CHROME_119})
+    assert (old.status_code, new.status_code, chrome.status_code) == (406, 200, 200)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +110,7 @@ def test_malformed_hints_are_ignored(value: str) -> None:
 def test_malformed_full_version_list_falls_back_to_sec_ch_ua() -> None:
     """A malformed full version list is ignored in favour of Sec-CH-UA's major versions."""
     headers = {"Sec-CH-UA": CHROME_124, "Sec-CH-UA-Full-Version-List": "nonsense"}
-    assert check(CHROME_125_UA, headers).client.version == (124,)
+    assert check(IE11, headers).client.version == (124,)
 
 
 def test_non_chromium_brands_leave_the_string_to_decide() -> None:

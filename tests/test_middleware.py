@@ -45,7 +45,10 @@ def test_ie11_gets_the_gate_page_with_its_headers() -> None:
     assert response.status_code == 406
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
+    assert (
+        response.headers["vary"]
+        == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept, Accept-Language"
+    )
     assert int(response.headers["content-length"]) == len(response.content)
     assert HEADING in response.text
     assert MESSAGE in response.text
@@ -272,34 +275,58 @@ def test_vary_is_untouched_by_default() -> None:
 
 
 def test_vary_option_merges_user_agent() -> None:
-    """vary_user_agent=True appends User-Agent to the app's own Vary header."""
+    """vary_user_agent=True appends every header the verdict reads to the app's own Vary."""
     response = TestClient(starlette_app(vary_user_agent=True)).get(
         "/", headers={"User-Agent": CHROME}
     )
-    assert response.headers.get_list("vary") == ["Accept-Encoding, User-Agent"]
+    assert response.headers.get_list("vary") == [
+        "Accept-Encoding, User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"
+    ]
     assert response.text == "hello"
+
+
+def test_vary_option_names_cookie_with_the_continue_flow() -> None:
+    """With allow_continue, the verdict also reads Cookie, and Vary says so."""
+    app = starlette_app(vary_user_agent=True, allow_continue=True)
+    response = TestClient(app).get("/", headers={"User-Agent": CHROME})
+    assert response.headers.get_list("vary") == [
+        "Accept-Encoding, User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Cookie"
+    ]
+
+
+ALL = b"User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"
 
 
 @pytest.mark.parametrize(
     ("app_headers", "expected"),
     [
-        ([], [(b"vary", b"User-Agent")]),
+        ([], [(b"vary", ALL)]),
         ([(b"vary", b"*")], [(b"vary", b"*")]),
-        ([(b"vary", b"user-agent")], [(b"vary", b"user-agent")]),
+        (
+            [(b"vary", b"user-agent, sec-ch-ua, sec-ch-ua-full-version-list")],
+            [(b"vary", b"user-agent, sec-ch-ua, sec-ch-ua-full-version-list")],
+        ),
+        (
+            [(b"vary", b"user-agent")],
+            [(b"vary", b"user-agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List")],
+        ),
         (
             [(b"vary", b"Accept"), (b"vary", b"User-Agent")],
-            [(b"vary", b"Accept"), (b"vary", b"User-Agent")],
+            [
+                (b"vary", b"Accept, Sec-CH-UA, Sec-CH-UA-Full-Version-List"),
+                (b"vary", b"User-Agent"),
+            ],
         ),
-        ([(b"Vary", b"Accept, Cookie")], [(b"Vary", b"Accept, Cookie, User-Agent")]),
-        ([(b"vary", b"")], [(b"vary", b"User-Agent")]),
-        ([(b"vary", b"Accept, ")], [(b"vary", b"Accept, User-Agent")]),
-        ([(b"vary", b"Accept,")], [(b"vary", b"Accept, User-Agent")]),
+        ([(b"Vary", b"Accept, Cookie")], [(b"Vary", b"Accept, Cookie, " + ALL)]),
+        ([(b"vary", b"")], [(b"vary", ALL)]),
+        ([(b"vary", b"Accept, ")], [(b"vary", b"Accept, " + ALL)]),
+        ([(b"vary", b"Accept,")], [(b"vary", b"Accept, " + ALL)]),
     ],
 )
 def test_vary_option_at_the_asgi_level(
     app_headers: list[tuple[bytes, bytes]], expected: list[tuple[bytes, bytes]]
 ) -> None:
-    """Vary gains User-Agent once; '*' and an existing User-Agent are left alone."""
+    """Vary gains each missing header once; '*' and names already there are left alone."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": list(app_headers)})

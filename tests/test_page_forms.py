@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.testclient import TestClient
 
@@ -14,7 +14,7 @@ from uagate import Client, Reason, UAGateMiddleware, Verdict
 from uagate.page import Page
 from uagate.testing import IE8, IE11
 
-from .conftest import app_that_must_not_run, http_scope
+from .conftest import app_that_must_not_run
 
 TEMPLATE = (
     "<html lang='$lang'><h1>$heading</h1><p>$message</p><i>$family $version $reason</i></html>"
@@ -58,8 +58,7 @@ def test_template_values_are_html_escaped() -> None:
     """Every value placed in a template is HTML-escaped."""
     page = Page("<b>$family</b>", status_code=406, default_language="en", vary_cookie=False)
     client = Client('x<script>alert("1")</script>&', family='<script>alert("1")</script>&')
-    request = HTTPConnection(http_scope([]))
-    response = page.answer(request, Verdict(True, Reason.PREDICATE, client), "")
+    response = page.answer(Verdict(True, Reason.PREDICATE, client))
     assert response.body == b"<b>&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;&amp;</b>"
 
 
@@ -153,7 +152,10 @@ def test_callable_response_gets_no_store_and_vary() -> None:
 
     response = gate(page).get("/", headers={"User-Agent": IE11})
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
+    assert (
+        response.headers["vary"]
+        == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept, Accept-Language"
+    )
 
 
 def test_callable_keeps_its_own_cache_control() -> None:

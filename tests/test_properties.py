@@ -17,7 +17,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from starlette.types import Message, Receive, Scope, Send
 
-from uagate import Policy, UAGateMiddleware, testing
+from uagate import Policy, UAGateMiddleware, Verdict, testing
 
 from .conftest import http_scope, run_asgi
 
@@ -216,7 +216,9 @@ def check_gate_response(messages: list[Message], scope: Scope, index: int) -> No
         return
     assert start["status"] == 406
     assert fields["cache-control"] == "no-store"
-    assert fields["vary"].startswith("User-Agent, Accept, Accept-Language")
+    assert fields["vary"].startswith(
+        "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept, Accept-Language"
+    )
     assert fields["content-type"] in ("text/html; charset=utf-8", "application/problem+json")
     if scope["method"] == "HEAD":
         assert body == b""
@@ -235,7 +237,7 @@ def check_app_response(messages: list[Message], index: int) -> None:
     start, body = messages
     expected = list(APP_HEADERS)
     if OPTIONS[index].get("vary_user_agent"):
-        expected.append((b"vary", b"User-Agent"))
+        expected.append((b"vary", b"User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"))
     assert (start["status"], start["headers"]) == (200, expected)
     assert body == {"type": "http.response.body", "body": APP_BODY}
 
@@ -308,3 +310,71 @@ def test_nothing_from_the_request_comes_back_unescaped(text: str, where: str) ->
         assert not app_called
         body = b"".join(message.get("body", b"") for message in messages[1:])
         assert text.encode() not in body
+
+
+class VerdictApp:
+    """An app that keeps the verdict each request reached it with."""
+
+    def __init__(self) -> None:
+        self.verdicts: list[Verdict | None] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.verdicts.append(scope.get("state", {}).get("uagate"))
+        await send({"type": "http.response.start", "status": 200, "headers": list(APP_HEADERS)})
+        await send({"type": "http.response.body", "body": APP_BODY})
+
+
+def _hook(request: object, verdict: Verdict) -> None:
+    return None
+
+
+GATE_OPTIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "policy": st.sampled_from([Policy(), Policy.modern(), Policy(gate_bots=True)]),
+        "report_only": st.booleans(),
+        "exclude_paths": st.sampled_from([[], ["/static/"]]),
+        "methods": st.sampled_from([None, ["GET"]]),
+        "on_verdict": st.sampled_from([None, _hook]),
+        "allow_continue": st.booleans(),
+        "vary_user_agent": st.booleans(),
+        "page": st.sampled_from([None, "<p>$heading $family $version</p>"]),
+        "cache_size": st.sampled_from([1, 10, 10_000]),
+        "max_user_agent_length": st.sampled_from([64, 512]),
+        "status_code": st.sampled_from([406, 200]),
+    },
+)
+
+
+@given(
+    options=GATE_OPTIONS,
+    requests=st.lists(
+        st.tuples(header_lists(), st.sampled_from(["GET", "HEAD", "POST"]), PATHS),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_shortcut_changes_no_response_and_no_verdict(
+    options: dict[str, Any], requests: list[tuple[list[tuple[bytes, bytes]], str, str]]
+) -> None:
+    """With any options, a gate with its shortcut and one without answer byte for byte alike.
+
+    Each request is sent twice, so the second one can take the shortcut; the
+    app records the verdict it was given, which must be equal too.
+    """
+    with_app, without_app = VerdictApp(), VerdictApp()
+    with_shortcut = UAGateMiddleware(with_app, **options)
+    without_shortcut = UAGateMiddleware(without_app, **options)
+    without_shortcut._known = None
+    taken = 0
+    for headers, method, path in requests * 2:
+        scope = http_scope(list(headers), method=method, path=path)
+        known = with_shortcut._known
+        taken += known is not None and any(
+            name == b"user-agent" and value in known for name, value in headers
+        )
+        first = asyncio.run(run_asgi(with_shortcut, dict(scope, headers=list(headers))))
+        second = asyncio.run(run_asgi(without_shortcut, dict(scope, headers=list(headers))))
+        assert first == second
+    assert with_app.verdicts == without_app.verdicts
+    event("the shortcut was taken" if taken else "the shortcut was not taken")

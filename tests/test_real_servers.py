@@ -54,7 +54,10 @@ def test_ie_gets_the_gate_page_with_its_headers(server_url: str) -> None:
     assert response.status_code == 406
     assert HEADING in response.text
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
+    assert (
+        response.headers["vary"]
+        == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept, Accept-Language"
+    )
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.headers["content-language"] == "en"
     assert int(response.headers["content-length"]) == len(response.content)

@@ -31,7 +31,10 @@ def test_ie11_gets_the_gate_page_over_http(demo_url: str) -> None:
     assert response.status_code == 406
     assert "<h1>We don't support Internet Explorer</h1>" in response.text
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["vary"] == "User-Agent, Accept, Accept-Language"
+    assert (
+        response.headers["vary"]
+        == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept, Accept-Language"
+    )
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert int(response.headers["content-length"]) == len(response.content)
 

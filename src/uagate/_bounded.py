@@ -1,24 +1,50 @@
-"""The one rule every uagate cache follows: bounded, the oldest entries making room."""
+"""The one rule every uagate cache follows: bounded in entries and bytes, oldest out first."""
 
 from __future__ import annotations
 
+from collections import deque
 from itertools import islice
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["keep"]
+__all__ = ["BoundedTable"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-def keep(table: dict[_K, _V], key: _K, value: _V, size: int) -> None:
-    """Add ``key`` to ``table``, first dropping its oldest quarter if it holds ``size``.
+class BoundedTable(Generic[_K, _V]):
+    """A dict that holds at most ``size`` entries and ``max_bytes`` bytes of their text.
 
-    A plain dict keeps insertion order, so its oldest keys come first. Dropping
-    a quarter at a time keeps each insert cheap on average, and a lookup stays a
-    plain dict lookup (an OrderedDict's is measurably slower on the hot path).
+    :attr:`data` is a plain dict, read directly where speed matters (a dict
+    lookup is what an OrderedDict's is not: C all the way). Entries are only
+    ever added new, so its insertion order is their age; when one more would
+    pass either bound, the oldest quarter (or more, until it fits) makes room,
+    which keeps each insert cheap on average. ``cost`` is what the caller says
+    an entry keeps alive, in bytes; an entry dearer than the whole budget is
+    not kept.
     """
-    if len(table) >= size:
-        for old in list(islice(table, max(1, size // 4))):
-            del table[old]
-    table[key] = value
+
+    __slots__ = ("_costs", "bytes", "data", "max_bytes", "size")
+
+    def __init__(self, size: int, max_bytes: int) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.data: dict[_K, _V] = {}
+        self.bytes = 0
+        self._costs: deque[int] = deque()
+
+    def add(self, key: _K, value: _V, cost: int) -> None:
+        """Keep ``value`` under ``key`` (a key already kept stays as it is)."""
+        if self.size <= 0 or cost > self.max_bytes or key in self.data:
+            return
+        data = self.data
+        while data and (len(data) >= self.size or self.bytes + cost > self.max_bytes):
+            for old in list(islice(data, max(1, len(data) // 4))):
+                del data[old]
+                self.bytes -= self._costs.popleft()
+        data[key] = value
+        self._costs.append(cost)
+        self.bytes += cost
+
+    def __len__(self) -> int:
+        return len(self.data)

@@ -2,66 +2,20 @@
 
 from __future__ import annotations
 
-from starlette.types import Message, Scope, Send
+from starlette.types import Message, Send
 
-__all__ = [
-    "HINT_LIMIT",
-    "RequestHeaders",
-    "read_headers",
-    "scan",
-    "text",
-    "user_agent_text",
-    "vary_user_agent",
-]
+__all__ = ["RawHeaders", "accepts", "cookie_header", "has_hints", "scan", "with_vary"]
 
-#: User-Agent (capped), Sec-CH-UA, Sec-CH-UA-Full-Version-List and Cookie.
-RequestHeaders = tuple[str | None, str | None, str | None, str | None]
-
-#: Hint headers longer than this are malformed anyway; the parser refuses them.
-HINT_LIMIT = 1025
+#: User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept and Accept-Language, raw.
+RawHeaders = tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]
 
 
-def text(value: bytes | None, limit: int) -> str | None:
-    """A raw header value as text, cut to ``limit`` bytes first.
-
-    Cut as bytes before decoding, so a 1 MB header costs what a short one does;
-    latin-1 maps one byte to one character, so any bytes decode.
-    """
-    return None if value is None else value[:limit].decode("latin-1")
-
-
-def user_agent_text(value: bytes | None, max_length: int) -> str | None:
-    """The User-Agent as text: leading whitespace does not count against the cap."""
-    return None if value is None else text(value.lstrip(), max_length)
-
-
-def read_headers(scope: Scope, max_length: int, want_cookie: bool) -> RequestHeaders:
-    """User-Agent (capped), the two client-hint headers and Cookie, as text.
-
-    The first of duplicate headers counts, as in Starlette's ``request.headers``;
-    Cookie headers are joined.
-    """
-    user_agent, sec_ch_ua, full_list, _, _ = scan(scope["headers"])
-    cookie = None
-    if want_cookie:
-        cookies = [value for name, value in scope["headers"] if name == b"cookie"]
-        cookie = b"; ".join(cookies).decode("latin-1") if cookies else None
-    return (
-        user_agent_text(user_agent, max_length),
-        text(sec_ch_ua, HINT_LIMIT),
-        text(full_list, HINT_LIMIT),
-        cookie,
-    )
-
-
-def scan(
-    headers: list[tuple[bytes, bytes]],
-) -> tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]:
+def scan(headers: list[tuple[bytes, bytes]]) -> RawHeaders:
     """User-Agent, Sec-CH-UA, its full version list, Accept and Accept-Language, raw.
 
     One pass over headers whose names are lower-case, as ASGI requires; the
-    first of duplicate headers counts. These are all the headers a verdict and
-    the built-in gate response depend on.
+    first of duplicate headers counts, as in Starlette's ``request.headers``.
+    These are all the headers a verdict and the built-in gate response depend on.
     """
     user_agent = sec_ch_ua = full_list = accept = accept_language = None
     for name, value in headers:
@@ -82,30 +36,67 @@ def scan(
     return user_agent, sec_ch_ua, full_list, accept, accept_language
 
 
-def vary_user_agent(send: Send) -> Send:
-    """Wrap ``send`` so that the response start says ``Vary: User-Agent``."""
+def accepts(headers: list[tuple[bytes, bytes]]) -> tuple[bytes | None, bytes | None]:
+    """Accept and Accept-Language, raw (the first of each counts); stops once both are found."""
+    accept = accept_language = None
+    for name, value in headers:
+        if name == b"accept":
+            if accept is None:
+                accept = value
+                if accept_language is not None:
+                    break
+        elif name == b"accept-language" and accept_language is None:
+            accept_language = value
+            if accept is not None:
+                break
+    return accept, accept_language
+
+
+def has_hints(headers: list[tuple[bytes, bytes]]) -> bool:
+    """True when the request sends Sec-CH-UA or Sec-CH-UA-Full-Version-List."""
+    for name, _ in headers:
+        if name == b"sec-ch-ua" or name == b"sec-ch-ua-full-version-list":
+            return True
+    return False
+
+
+def cookie_header(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The request's Cookie headers joined, as text (latin-1: any bytes decode)."""
+    cookies = [value for name, value in headers if name == b"cookie"]
+    return b"; ".join(cookies).decode("latin-1") if cookies else None
+
+
+def with_vary(send: Send, names: tuple[bytes, ...]) -> Send:
+    """Wrap ``send`` so that the response's ``Vary`` names each of ``names``."""
 
     async def send_with_vary(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message = {**message, "headers": _merge_vary(list(message.get("headers", [])))}
+            headers = _merge_vary(list(message.get("headers", [])), names)
+            message = {**message, "headers": headers}
         await send(message)
 
     return send_with_vary
 
 
-def _merge_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Add ``User-Agent`` to the first ``Vary`` header, or add one; ``*`` is left alone."""
+def _merge_vary(
+    headers: list[tuple[bytes, bytes]], names: tuple[bytes, ...]
+) -> list[tuple[bytes, bytes]]:
+    """Add the missing ``names`` to the first ``Vary`` header, or add one; ``*`` is left alone."""
     first = None
+    present: set[bytes] = set()
     for index, (name, value) in enumerate(headers):
         if name.lower() == b"vary":
-            fields = {field.strip().lower() for field in value.split(b",")}
-            if b"*" in fields or b"user-agent" in fields:
-                return headers
+            present.update(field.strip().lower() for field in value.split(b","))
             first = index if first is None else first
+    if b"*" in present:
+        return headers
+    missing = b", ".join(name for name in names if name.lower() not in present)
+    if not missing:
+        return headers
     if first is None:
-        headers.append((b"vary", b"User-Agent"))
+        headers.append((b"vary", missing))
     else:
         name, value = headers[first]
         kept = value.rstrip(b", \t")
-        headers[first] = (name, kept + b", User-Agent" if kept.strip() else b"User-Agent")
+        headers[first] = (name, kept + b", " + missing if kept.strip() else missing)
     return headers

@@ -1,177 +1,240 @@
-"""From a User-Agent header value (and client hints) to a :class:`~uagate.policy.Verdict`.
+"""Request headers to a :class:`~uagate.policy.Verdict`: the one decision, and its cache.
 
-Joins :mod:`uagate.detect` and :mod:`uagate.policy` in one call, used by the
-middleware and by the public :func:`check` alike, so that both decide the same
-way.
+Composed as ua-parser composes its resolver and cache: :class:`Decider` is the
+decision itself, uncached; :class:`Verdicts` wraps a bounded memory around any
+decider. The middleware, :func:`check` and the log scanner all decide through
+a :class:`Verdicts`, so all of them give the same verdict for the same headers.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Hashable, Mapping
 
-from uagate._bounded import keep
-from uagate._headers import HINT_LIMIT, text, user_agent_text
+from uagate._bounded import BoundedTable
+from uagate._log import log_once
 from uagate.detect import (
     DEFAULT_MAX_LENGTH,
     Client,
     ClientHints,
     cap,
     detect,
-    may_be_internet_explorer,
+    has_ie_marker,
+    is_bot,
 )
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
-__all__ = ["DEFAULT_CACHE_SIZE", "Decider", "HeaderDecider", "check"]
+__all__ = ["CACHE_BYTES", "DEFAULT_CACHE_SIZE", "Decider", "HeaderValue", "Verdicts", "check"]
+
+#: A header as the middleware reads it (raw bytes) or as a caller passes it (text).
+HeaderValue = bytes | str | None
+
+#: How many verdicts a :class:`Verdicts` remembers by default.
+DEFAULT_CACHE_SIZE = 10_000
+
+#: How many bytes of header text a :class:`Verdicts` keeps alive at most (16 MiB):
+#: with ``max_user_agent_length=65536``, about 270 of the longest User-Agents.
+CACHE_BYTES = 16 * 1024 * 1024
 
 # Values that clients and proxies send in place of a User-Agent.
 _PLACEHOLDERS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
 
+# Hint headers longer than this are malformed anyway (ClientHints refuses them).
+_HINT_LIMIT = 1025
 
-#: How many verdicts a Decider remembers by default.
-DEFAULT_CACHE_SIZE = 10_000
+# Header values longer than this are kept by a digest, not by their text.
+_KEY_LIMIT = 2048
+
+
+def _hint_text(value: HeaderValue) -> str | None:
+    """A hint header as text, cut first so that a 1 MB header costs what a short one does."""
+    if value is None or isinstance(value, str):
+        return None if value is None else value[:_HINT_LIMIT]
+    return value[:_HINT_LIMIT].decode("latin-1")
 
 
 class Decider:
-    """Decide for one User-Agent value (and its client hints) under ``policy``.
+    """The decision, uncached: a User-Agent and its client hints to a verdict under ``policy``.
 
-    ``max_length`` caps how much of the string is read. With ``precheck``
-    (the middleware's fast path), a string with no IE or Trident marker is
-    passed without being parsed when the policy can only gate IE/Trident; the
-    verdict is the same, but its client then carries only the string.
-    Verdicts are remembered, keyed by the capped string and the hint headers,
-    in a least-recently-used cache of ``cache_size`` entries (0: none).
+    The User-Agent (raw bytes or text) is stripped and cut to ``max_length``
+    characters (:func:`uagate.detect.cap`). A missing or placeholder value
+    passes. Then cheap pre-checks may settle ``gated`` without parsing the
+    string: a bot passes when the policy lets bots through, and a string with
+    no IE marker passes when the policy gates only IE and Trident. Their
+    verdicts describe the client on first use, with the full decision
+    (:meth:`describe`), so they never differ from it. Everything else is
+    described now: :func:`uagate.detect.detect`, then ``policy.decide``.
     """
 
-    __slots__ = ("_decide", "_max_length", "_policy", "_precheck")
+    __slots__ = ("_bots_pass", "_only_trident", "max_length", "policy")
 
-    def __init__(
-        self,
-        policy: Policy = DEFAULT_POLICY,
-        *,
-        max_length: int = DEFAULT_MAX_LENGTH,
-        precheck: bool = True,
-        cache_size: int = DEFAULT_CACHE_SIZE,
-    ) -> None:
-        self._policy = policy
-        self._max_length = max_length
-        self._precheck = precheck and policy.gates_only_trident
-        self._decide = (
-            functools.lru_cache(maxsize=cache_size)(self._uncached)
-            if cache_size
-            else self._uncached
-        )
-
-    @property
-    def hints_matter_only_for_ie(self) -> bool:
-        """True when only IE/Trident can be gated, so hints matter only for IE-like strings."""
-        return self._precheck
-
-    def settle_without_hints(self, capped: str) -> Verdict | None:
-        """The verdict for a (capped) string that needs no parse and no hints, else None.
-
-        A missing or placeholder User-Agent passes; with the pre-check, so does a
-        string without any IE or Trident marker.
-        """
-        if capped.lower() in _PLACEHOLDERS:
-            return Verdict(False, Reason.NO_USER_AGENT, Client(capped))
-        if self._precheck and not may_be_internet_explorer(capped):
-            return Verdict(False, Reason.SUPPORTED, Client(capped))
-        return None
+    def __init__(self, policy: Policy = DEFAULT_POLICY, *, max_length: int = DEFAULT_MAX_LENGTH):
+        self.policy = policy
+        self.max_length = max_length
+        self._bots_pass = not policy.gate_bots
+        self._only_trident = policy.gates_only_trident
 
     def __call__(
         self,
-        user_agent: str | None,
+        user_agent: HeaderValue,
+        sec_ch_ua: HeaderValue = None,
+        full_version_list: HeaderValue = None,
+    ) -> Verdict:
+        """The verdict for these headers (``None`` where one is missing)."""
+        return self.decide(user_agent, sec_ch_ua, full_version_list)[0]
+
+    def decide(
+        self, user_agent: HeaderValue, sec_ch_ua: HeaderValue, full_version_list: HeaderValue
+    ) -> tuple[Verdict, bool]:
+        """The verdict, and whether it depends on the hint headers.
+
+        It does only where the User-Agent has an IE marker (see
+        :func:`uagate.detect.detect`); a cache keys every other verdict by the
+        User-Agent alone.
+        """
+        text = cap(user_agent or "", self.max_length)
+        lowered = text.lower()
+        if lowered in _PLACEHOLDERS:
+            return Verdict(False, Reason.NO_USER_AGENT, Client(text)), False
+        marked = has_ie_marker(lowered)
+        if self._only_trident and not marked:
+            return Verdict.described_later(False, functools.partial(self._later, text)), False
+        sec_ch_ua, full_version_list = (
+            (_hint_text(sec_ch_ua), _hint_text(full_version_list)) if marked else (None, None)
+        )
+        bot = is_bot(lowered)
+        if bot and self._bots_pass:
+            later = functools.partial(self._later, text, sec_ch_ua, full_version_list, bot)
+            return Verdict.described_later(False, later), marked
+        return self.describe(text, sec_ch_ua, full_version_list, bot), marked
+
+    def _later(
+        self,
+        text: str,
         sec_ch_ua: str | None = None,
         full_version_list: str | None = None,
+        bot: bool | None = None,
     ) -> Verdict:
-        """Return the verdict for ``user_agent`` (``None`` when the header is missing)."""
-        return self._decide(cap(user_agent or "", self._max_length), sec_ch_ua, full_version_list)
+        """:meth:`describe` for a verdict read later, by the app: it never raises there."""
+        try:
+            return self.describe(text, sec_ch_ua, full_version_list, bot)
+        except Exception as exc:  # fail open: the request has passed already
+            log_once(exc, "describing a client", traceback=True)
+            return Verdict(False, Reason.UNPARSEABLE, Client(text))
 
-    def _uncached(
-        self, capped: str, sec_ch_ua: str | None, full_version_list: str | None
+    def describe(
+        self,
+        text: str,
+        sec_ch_ua: str | None = None,
+        full_version_list: str | None = None,
+        bot: bool | None = None,
     ) -> Verdict:
-        settled = self.settle_without_hints(capped)
-        if settled is not None:
-            return settled
+        """The full decision for a capped User-Agent and its hint headers (as text)."""
         hints = (
             ClientHints.parse(sec_ch_ua, full_version_list)
             if sec_ch_ua or full_version_list
             else None
         )
-        client = detect(capped, hints)
+        client = detect(text, hints, bot=bot)
         if client is None:
-            return Verdict(False, Reason.UNPARSEABLE, Client(capped))
-        return self._policy.decide(client)
+            return Verdict(False, Reason.UNPARSEABLE, Client(text))
+        return self.policy.decide(client)
 
 
-def _small(value: bytes | None, limit: int) -> bool:
-    """True when a header is short enough to be part of a remembered key."""
-    return value is None or len(value) <= limit
+def _digest(value: bytes | str) -> Hashable:
+    """What a long header value is remembered by: its type, length and a 128-bit digest."""
+    raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
+    return (type(value).__name__, len(value), hashlib.blake2b(raw, digest_size=16).digest())
 
 
-class HeaderDecider:
-    """Verdicts for raw ASGI request headers, remembered by the header bytes they depend on.
+_PLAIN = (bytes, str, type(None))
 
-    A request's verdict depends on its User-Agent and, where it may be IE or
-    the policy judges versions, on its client-hint headers. The verdicts are
-    kept by exactly those raw bytes (the first of duplicate headers counting),
-    so that a repeated client costs one dictionary lookup and no decoding, in
-    one of three tables: verdicts no hint can change, keyed by the User-Agent
-    (:attr:`by_user_agent`); verdicts of requests without hint headers, keyed by
-    the User-Agent; and the rest, keyed by all three headers. Each holds at most
-    ``cache_size`` entries, the oldest making room; the :class:`Decider` behind
-    them keeps its own LRU cache.
+
+def _plain(value: object) -> HeaderValue:
+    """A header value as bytes or text: a server may (against the ASGI spec) pass a bytearray."""
+    return value if isinstance(value, _PLAIN) else bytes(value)  # type: ignore[call-overload]
+
+
+def _key(value: HeaderValue) -> Hashable:
+    """What a header value is remembered by: itself, or a digest when it is long."""
+    return value if value is None or len(value) <= _KEY_LIMIT else _digest(value)
+
+
+def _cost(key: Hashable) -> int:
+    """The bytes a key keeps alive, roughly: its text, or its digest."""
+    return len(key) if isinstance(key, (bytes, str)) else 64
+
+
+class Verdicts:
+    """A decider with a bounded memory: the one entry point for a request's verdict.
+
+    Verdicts are remembered by the header values they depend on, as given (raw
+    bytes from the middleware, text from :func:`check`), in three tables:
+
+    - :attr:`known`: verdicts that depend on the User-Agent alone (every
+      string without an IE marker, and placeholders), keyed by its value. The
+      middleware's shortcut reads this table directly: for a request whose
+      User-Agent is a key here, the value is what this method answers,
+      whatever the request's other headers.
+    - :attr:`unhinted`: verdicts of IE-like strings (whose hints may name a
+      Chromium browser) for requests that send neither hint header, keyed by
+      the User-Agent; the shortcut reads it too, for such requests only;
+    - and those of IE-like strings with hint headers, keyed by all three.
+
+    Each holds at most ``size`` entries and ``max_bytes`` bytes of header text
+    (:data:`CACHE_BYTES` unless told), the oldest making room; values longer
+    than 2,048 characters are kept by a digest. ``size=0`` remembers nothing.
     """
 
-    __slots__ = ("_decider", "_final", "_max_length", "_no_hints", "_size", "_with_hints")
+    __slots__ = ("_hinted", "_known", "_unhinted", "decider", "known", "unhinted")
 
-    def __init__(self, decider: Decider, *, max_length: int, cache_size: int) -> None:
-        self._decider = decider
-        self._max_length = max_length
-        self._size = cache_size
-        self._final: dict[bytes | None, Verdict] = {}
-        self._no_hints: dict[bytes | None, Verdict] = {}
-        self._with_hints: dict[tuple[bytes | None, bytes | None, bytes | None], Verdict] = {}
-
-    @property
-    def by_user_agent(self) -> dict[bytes | None, Verdict] | None:
-        """The verdicts no hint can change, keyed by the raw User-Agent (read-only use).
-
-        None unless the policy gates IE/Trident alone: then a string without an
-        IE marker passes whatever its hints say. The middleware reads it directly.
-        """
-        return self._final if self._decider.hints_matter_only_for_ie else None
+    def __init__(
+        self, decider: Decider, *, size: int = DEFAULT_CACHE_SIZE, max_bytes: int = CACHE_BYTES
+    ) -> None:
+        self.decider = decider
+        self._known: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
+        self._unhinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
+        self._hinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
+        self.known = self._known.data
+        self.unhinted = self._unhinted.data
 
     def __call__(
-        self, user_agent: bytes | None, sec_ch_ua: bytes | None, full_list: bytes | None
+        self,
+        user_agent: HeaderValue,
+        sec_ch_ua: HeaderValue = None,
+        full_version_list: HeaderValue = None,
     ) -> Verdict:
-        """The verdict for a request with these raw headers (None where missing)."""
-        hinted = sec_ch_ua is not None or full_list is not None
-        verdict = self._final.get(user_agent)
-        if verdict is None:
-            verdict = (
-                self._with_hints.get((user_agent, sec_ch_ua, full_list))
-                if hinted
-                else self._no_hints.get(user_agent)
-            )
+        """The verdict for these headers (``None`` where one is missing)."""
+        values = (user_agent, sec_ch_ua, full_version_list)
+        if not all(isinstance(value, _PLAIN) for value in values):  # a bytearray, against ASGI
+            user_agent, sec_ch_ua, full_version_list = map(_plain, values)
+        key = _key(user_agent)
+        verdict = self.known.get(key)
         if verdict is not None:
             return verdict
-        max_length = self._max_length
-        decoded = user_agent_text(user_agent, max_length)
-        verdict = self._decider.settle_without_hints(cap(decoded or "", max_length))
+        keys: Hashable = key
+        table, cost = self._unhinted, _cost(key)
+        if sec_ch_ua is not None or full_version_list is not None:
+            hint_keys = _key(sec_ch_ua), _key(full_version_list)
+            keys = (key, *hint_keys)
+            table, cost = self._hinted, cost + _cost(hint_keys[0]) + _cost(hint_keys[1])
+        verdict = table.data.get(keys)
         if verdict is not None:
-            if _small(user_agent, 2 * max_length):
-                keep(self._final, user_agent, verdict, self._size)
             return verdict
-        verdict = self._decider(decoded, text(sec_ch_ua, HINT_LIMIT), text(full_list, HINT_LIMIT))
-        if not _small(user_agent, 2 * max_length):
-            return verdict
-        if not hinted:
-            keep(self._no_hints, user_agent, verdict, self._size)
-        elif _small(sec_ch_ua, HINT_LIMIT) and _small(full_list, HINT_LIMIT):
-            keep(self._with_hints, (user_agent, sec_ch_ua, full_list), verdict, self._size)
+        verdict, by_hints = self.decider.decide(user_agent, sec_ch_ua, full_version_list)
+        cost += min(len(user_agent or ""), self.decider.max_length)
+        if by_hints:
+            table.add(keys, verdict, cost)
+        else:
+            self._known.add(key, verdict, cost)
         return verdict
+
+
+@functools.lru_cache(maxsize=8)
+def _verdicts_for(policy: Policy) -> Verdicts:
+    """The memory :func:`check` decides through, one per policy (the last 8 used)."""
+    return Verdicts(Decider(policy), size=1024)
 
 
 def check(
@@ -183,9 +246,9 @@ def check(
     """Return the verdict the gate gives a User-Agent, without any ASGI machinery.
 
     ``headers`` may carry the client hints ``Sec-CH-UA`` and
-    ``Sec-CH-UA-Full-Version-List`` (any case). The client in the verdict is
-    always fully described (family, version, engine, bot), so this is the
-    function for tests and scripts::
+    ``Sec-CH-UA-Full-Version-List`` (any case). It decides through the same
+    decider and cache as the middleware, so for the same headers and policy
+    the verdict is the one the middleware puts in ``scope["state"]["uagate"]``::
 
         >>> from uagate import check
         >>> from uagate.testing import IE11
@@ -194,5 +257,6 @@ def check(
         (True, 'internet-explorer', 'IE')
     """
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    decide = Decider(policy, precheck=False, cache_size=0)
-    return decide(user_agent, lowered.get("sec-ch-ua"), lowered.get("sec-ch-ua-full-version-list"))
+    return _verdicts_for(policy)(
+        user_agent, lowered.get("sec-ch-ua"), lowered.get("sec-ch-ua-full-version-list")
+    )

@@ -12,22 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import attrgetter
-from typing import Any
-
-import ua_parser_rs  # ua-parser's native matcher (untyped)
-from ua_parser import load_lazy_builtins
 
 from uagate._log import log_once
+from uagate._native import Matcher, browser_matcher, literal_matcher
 
 __all__ = [
     "CHROMIUM_BRANDS",
     "DEFAULT_MAX_LENGTH",
     "IE_FAMILIES",
+    "IE_MARKERS",
     "Client",
     "ClientHints",
     "cap",
     "detect",
+    "has_ie_marker",
+    "is_bot",
     "may_be_internet_explorer",
     "warm_up",
 ]
@@ -45,6 +44,10 @@ IE_FAMILIES = frozenset({"IE", "IE Mobile", "IE Large Screen"})
 # Families the parser gives to strings it cannot name ("Chrome Frame" is IE with
 # a plugin that only some sites opt into).
 _UNNAMED_FAMILIES = frozenset({"Other", "Chrome Frame"})
+
+#: Every form of IE and Trident carries one of these (in the lower-cased string); a
+#: string without any cannot be IE or Trident. Beside the patterns they stand for.
+IE_MARKERS = ("msie", "trident", "iemobile", "internet explorer", "browser/ie", "mspie")
 
 # IE's tokens, matched in the lower-cased string.
 _TRIDENT = re.compile(r"trident/(\d{1,5})(?:\.(\d{1,5}))?")
@@ -96,24 +99,22 @@ def _finder(
     """A test for whether a (lower-cased) string holds one of ``tokens`` or ``patterns``.
 
     Each of ``patterns`` is a core substring and the pattern that runs only where
-    the core occurs. The tokens become one alternation for ua-parser's native
-    matcher, which finds any of them in one linear pass (about 0.7 us a string for
-    73 tokens, where as many ``in`` tests took about 8 us); so do the patterns'
-    cores, so that a string with none of them costs one more pass and no pattern.
+    the core occurs. Tokens and cores go to ua-parser's native matcher as one
+    search, which finds any of them in one linear pass (about 0.7 us a string for
+    73 tokens, where as many ``in`` tests took about 8 us) and says whether a
+    token (the answer) or only a core (then its patterns decide) was found.
     """
-
-    def native(words: Iterable[str]) -> Any:
-        alternation = "|".join(map(re.escape, words))
-        return ua_parser_rs.UserAgentExtractor([(alternation, "found", None, None, None, None)])
-
-    token_matcher = native(tokens)
-    core_matcher = native(core for core, _ in patterns) if patterns else None
+    groups = [("token", tuple(tokens))]
+    if patterns:
+        groups.append(("core", tuple(core for core, _ in patterns)))
+    matcher = literal_matcher(groups)
 
     def finds(text: str) -> bool:
-        if token_matcher.extract(text) is not None:
-            return True
-        if core_matcher is None or core_matcher.extract(text) is None:
+        found = matcher.extract(text)
+        if found is None:
             return False
+        if found.family == "token":
+            return True
         return any(core in text and pattern.search(text) for core, pattern in patterns)
 
     return finds
@@ -324,21 +325,34 @@ class ClientHints:
         return None
 
 
-def cap(user_agent: str, max_length: int = DEFAULT_MAX_LENGTH) -> str:
-    """Return the part of ``user_agent`` that is read: stripped, at most ``max_length`` chars."""
+# What str.lstrip() and str.rstrip() strip among the latin-1 characters, as bytes.
+_LATIN1_SPACE = bytes(code for code in range(256) if chr(code).isspace())
+
+
+def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """The part of a User-Agent that is read: stripped, then cut to ``max_length``, then stripped.
+
+    Raw header bytes are read as latin-1 (any bytes decode), in the same order
+    as text, so ``cap(raw) == cap(raw.decode("latin-1"))`` whatever the bytes:
+    the middleware and :func:`uagate.check` read one header alike. Bytes are
+    cut before they are decoded, so a 1 MB header costs what a short one does.
+    """
+    if isinstance(user_agent, bytes):
+        return user_agent.lstrip(_LATIN1_SPACE)[:max_length].decode("latin-1").rstrip()
     return user_agent.lstrip()[:max_length].rstrip()
 
 
 def may_be_internet_explorer(user_agent: str) -> bool:
     """Cheap pre-check: False means the string cannot be IE or Trident.
 
-    A plain substring search on the lower-cased string, no regular expression:
-    every form of IE carries one of these tokens.
+    A plain substring search on the lower-cased string for :data:`IE_MARKERS`,
+    no regular expression.
     """
-    return _has_ie_marker(user_agent.lower())
+    return has_ie_marker(user_agent.lower())
 
 
-def _has_ie_marker(lowered: str) -> bool:
+def has_ie_marker(lowered: str) -> bool:
+    """True when the lower-cased string holds one of :data:`IE_MARKERS`."""
     return (
         "msie" in lowered
         or "trident" in lowered
@@ -369,22 +383,14 @@ def _numeric(parts: tuple[str | None, ...]) -> tuple[int, ...]:
     return tuple(numbers)
 
 
-_browsers: Any = None  # ua_parser_rs.UserAgentExtractor, built by warm_up()
+_browsers: Matcher = None  # built by warm_up()
 
 
 def warm_up() -> None:
     """Build the browser parser now (about 0.05 s), rather than on the first request."""
     global _browsers
     if _browsers is None:
-        browser_rules, _os_rules, _device_rules = load_lazy_builtins()
-        # What ua_parser's own native resolver builds, asked directly: its
-        # resolver wraps each answer in two dataclasses (about 5 us a string).
-        _browsers = ua_parser_rs.UserAgentExtractor(
-            map(
-                attrgetter("regex", "family", "major", "minor", "patch", "patch_minor"),
-                browser_rules,
-            )
-        )
+        _browsers = browser_matcher()
 
 
 def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
@@ -444,25 +450,35 @@ def _ie_version(lowered: str, engine_version: tuple[int, ...]) -> tuple[tuple[in
     return reported, False
 
 
-def detect(user_agent: str, hints: ClientHints | None = None) -> Client | None:
+def detect(
+    user_agent: str, hints: ClientHints | None = None, *, bot: bool | None = None
+) -> Client | None:
     """Describe the client behind a (capped) User-Agent string and its client hints.
 
-    Hints that name a Chromium brand win: such a client is never IE, and its
-    family and version are the hinted ones. Returns None when the string cannot
-    be parsed: the parser's error is logged once per cause, and the caller lets
-    the request pass.
+    Hints are read only where the string has an IE marker (:data:`IE_MARKERS`):
+    there a Chromium brand wins, as such a client is never IE (a Chromium
+    browser whose User-Agent was set to IE's), and its family and version are
+    the hinted ones. Any other string names its client itself; Chromium's
+    reduced User-Agent still carries its brand and major version. So a verdict
+    depends on the hint headers only for IE-like strings, and a cache keys
+    every other client by its User-Agent alone. Returns None when the string
+    cannot be parsed: the parser's error is logged once per cause, and the
+    caller lets the request pass. ``bot``: whether the string is a bot's, where
+    the caller has asked :func:`is_bot` already.
     """
     lowered = user_agent.lower()
-    chromium = hints.chromium if hints is not None else None
+    if bot is None:
+        bot = _is_bot(lowered)
+    marked = has_ie_marker(lowered)
+    chromium = hints.chromium if hints is not None and marked else None
     if chromium is not None:
         family, version = chromium
-        return Client(user_agent, family, version, "Blink", (), _is_bot(lowered))
+        return Client(user_agent, family, version, "Blink", (), bot)
     browser = _browser(user_agent)
     if browser is None:
         return None
     family, version = browser
-    bot = _is_bot(lowered)
-    ie = _internet_explorer(lowered) if _has_ie_marker(lowered) else None
+    ie = _internet_explorer(lowered) if marked else None
     if ie is None:
         if family in IE_FAMILIES:
             # A browser that only pretends to be IE (OmniWeb, TV browsers, ...).

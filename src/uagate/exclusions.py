@@ -8,9 +8,9 @@ from collections.abc import Callable, Collection, Sequence
 from starlette.requests import HTTPConnection, Request
 from starlette.types import Scope
 
-from uagate.policy import is_async_callable
+from uagate._shared import is_async_callable, route_path
 
-__all__ = ["Exclusions", "RequestPredicate", "route_path"]
+__all__ = ["Exclusions", "RequestPredicate"]
 
 #: A callable on the request (a Request, or an HTTPConnection for a websocket
 #: handshake); ``True`` means "leave this request alone".
@@ -93,16 +93,3 @@ class Exclusions:
         if not isinstance(answer, bool):
             raise TypeError(f"the exclude callable returned {type(answer).__name__}, not a bool")
         return answer
-
-
-def route_path(scope: Scope) -> str:
-    """The path below the app's root path, as Starlette's routing sees it.
-
-    Under a ``Mount("/api", ...)`` or ``uvicorn --root-path /api``, a request
-    for ``/api/health`` has the route path ``/health``.
-    """
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
-        return path[len(root) :] or "/"
-    return path

@@ -25,9 +25,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
-from uagate._bounded import keep
-from uagate.decision import Decider
-from uagate.detect import is_bot
+from uagate._bounded import BoundedTable
+from uagate.decision import Decider, Verdicts
 from uagate.policy import Policy
 
 __all__ = [
@@ -47,8 +46,9 @@ _BLOCK = 1 << 20
 # A line longer than this is not a log line; it is counted unreadable and skipped,
 # so that a file without newlines cannot make the scanner hold it whole.
 _MAX_LINE = 1 << 20
-# Distinct User-Agents whose classification is remembered (each decided once).
+# Distinct User-Agents (and log tails) remembered, by count and by bytes.
 _REMEMBERED = 200_000
+_REMEMBERED_BYTES = 64 * 1024 * 1024
 _SAMPLE_LINES = 20
 
 _MONTHS = {
@@ -246,11 +246,11 @@ class LogScanner:
 
     def __init__(self, policy: Policy, policy_name: str) -> None:
         self.report = ScanReport(policy_name)
-        self._decide = Decider(policy, cache_size=0)
-        self._seen: dict[bytes, _Seen] = {}
+        # The decision and its cache, as in the middleware.
+        self._verdicts = Verdicts(Decider(policy), size=_REMEMBERED, max_bytes=_REMEMBERED_BYTES)
         self._distinct: set[int] = set()
         # What the text after a combined line's last '" "' counts as.
-        self._tails: dict[bytes, _Seen] = {}
+        self._tails: BoundedTable[bytes, _Seen] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
         # Lines counted but not yet decided: the raw text after each line's last
         # '" "' (combined logs) or the whole line (one User-Agent a line), for
         # one day. Counting them first, at C speed, means each distinct value is
@@ -295,13 +295,12 @@ class LogScanner:
         return summary
 
     def _seen_as(self, user_agent: bytes) -> _Seen:
-        """What a (raw, unescaped) User-Agent counts as, decided once."""
-        seen = self._seen.get(user_agent)
-        if seen is None:
-            seen = self._classify(user_agent)
-            keep(self._seen, user_agent, seen, _REMEMBERED)
-            self._distinct.add(hash(user_agent))
-        return seen
+        """What a (raw, unescaped) User-Agent counts as."""
+        self._distinct.add(hash(user_agent))
+        verdict = self._verdicts(user_agent)
+        client = verdict.client
+        major = f" {client.version[0]}" if client.version else ""
+        return _Seen(verdict.gated, client.family + major, verdict.reason.value, client.is_bot)
 
     def _count(self, user_agent: bytes, requests: int, day: str | None) -> None:
         """Add ``requests`` requests from one (raw, unescaped) User-Agent on ``day``."""
@@ -323,13 +322,6 @@ class LogScanner:
             totals[0] += requests
             if seen.gated:
                 totals[1] += requests
-
-    def _classify(self, user_agent: bytes) -> _Seen:
-        text = user_agent.decode("latin-1")
-        verdict = self._decide(text)
-        client = verdict.client
-        major = f" {client.version[0]}" if client.version else ""
-        return _Seen(verdict.gated, client.family + major, verdict.reason.value, is_bot(text))
 
     def _user_agents(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
@@ -360,14 +352,14 @@ class LogScanner:
         day = self._pending_day
         if day is None:
             return
-        tails = self._tails
+        tails = self._tails.data
         by_seen: Counter[_Seen] = Counter()
         for tail, requests in pending.items():
             seen = tails.get(tail)
             if seen is None:
                 found = _tail_user_agent(tail)
                 seen = _UNREADABLE if found is None else self._seen_as(found)
-                keep(tails, tail, seen, _REMEMBERED)
+                self._tails.add(tail, seen, len(tail))
             if seen is _UNREADABLE:
                 summary.unreadable += requests
             else:

@@ -1,8 +1,39 @@
-"""The ASGI middleware: asks for a verdict, then sends the gate page or calls the app."""
+"""The ASGI middleware: one path from a request to the gate page or the app.
+
+Options switch steps on along that path; they never fork it::
+
+    scope ── not http (lifespan; websocket unless gate_websockets) ──> app, untouched
+      │  shortcut    a client seen before: its verdict, then the app or its kept page
+      │  continue    allow_continue: the continue endpoint sets its cookie
+      │  exclusions  exclude_paths, methods, exclude: the app, untouched
+      ▼
+    verdict (Verdicts: the decider and its cache; with allow_continue, the cookie)
+      ▼
+    finish: log (gated) ─> on_verdict ─> report_only? ─> the page (page=, status_code,
+            default_language)  or  the app, the verdict in scope state (vary_user_agent)
+
+Which option switches on or shapes which step:
+
+- ``gate_websockets``: which scopes take the path at all;
+- ``allow_continue``, ``continue_path``, ``continue_max_age``: the continue
+  step, the verdict (its cookie) and the page (its link);
+- ``exclude_paths``, ``methods``, ``exclude``: the exclusions step;
+- ``policy``, ``max_user_agent_length``, ``cache_size``: the verdict;
+- ``report_only``, ``on_verdict``: finish;
+- ``page``, ``status_code``, ``default_language``: the page;
+- ``vary_user_agent``: the app's response (its ``Vary``).
+
+The shortcut is taken only where no option adds a step to a request it
+settles (no exclusions, hook, continue flow or Vary, and a cache; for a gated
+client, no report-only and no page callable); the rule of the tables it reads
+is written in :class:`uagate.decision.Verdicts`, which stores their entries. A
+property test compares every combination of options with and without it.
+"""
 
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -10,10 +41,10 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from uagate._headers import read_headers, scan, vary_user_agent
-from uagate._log import log_gated, log_once
-from uagate.bypass import ContinueFlow
-from uagate.decision import DEFAULT_CACHE_SIZE, Decider, HeaderDecider
+from uagate._headers import accepts, cookie_header, has_hints, scan, with_vary
+from uagate._log import CONTROL, log_once, logger
+from uagate.continue_flow import ContinueFlow
+from uagate.decision import DEFAULT_CACHE_SIZE, Decider, Verdicts
 from uagate.detect import DEFAULT_MAX_LENGTH, warm_up
 from uagate.exclusions import Exclusions, RequestPredicate
 from uagate.page import DEFAULT_STATUS_CODE, Page, PageCallable
@@ -26,6 +57,10 @@ __all__ = ["UAGateMiddleware", "VerdictHook"]
 VerdictHook = Callable[[HTTPConnection, Verdict], Awaitable[None] | None]
 
 _THIRTY_DAYS = 30 * 24 * 60 * 60
+_CONTINUE_PATH = re.compile(r"/[\w.-][\w./-]*")
+# What a passed response's Vary names with vary_user_agent: every request header
+# the verdict may depend on.
+_VARY = (b"User-Agent", b"Sec-CH-UA", b"Sec-CH-UA-Full-Version-List")
 
 
 def _require_bool(name: str, value: object) -> bool:
@@ -48,7 +83,8 @@ class UAGateMiddleware:
     """Answer Internet Explorer with the "We don't support Internet Explorer" page.
 
     Every other client reaches ``app`` untouched. All options are keyword-only
-    and checked here; the README documents each with its type and default.
+    and all are checked before anything is built; ``docs/options.md``
+    documents each with its type and default.
     """
 
     def __init__(
@@ -72,6 +108,7 @@ class UAGateMiddleware:
         max_user_agent_length: int = DEFAULT_MAX_LENGTH,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
+        # 1. Check every option; nothing is built until all of them are good.
         if not callable(app):
             raise TypeError(f"UAGateMiddleware app must be an ASGI callable, not {app!r}")
         if not isinstance(policy, Policy):
@@ -88,159 +125,188 @@ class UAGateMiddleware:
             raise TypeError(
                 f"UAGateMiddleware option on_verdict must be callable, not {on_verdict!r}"
             )
-        self.app = app
-        self.policy = policy
-        self.report_only = _require_bool("report_only", report_only)
-        self.gate_websockets = _require_bool("gate_websockets", gate_websockets)
-        self.vary_user_agent = _require_bool("vary_user_agent", vary_user_agent)
-        self.max_user_agent_length = _require_int(
-            "max_user_agent_length", max_user_agent_length, 16, 65536
-        )
-        self.on_verdict = on_verdict
-        self.cache_size = _require_int("cache_size", cache_size, 0, 10_000_000)
-        self._decide = Decider(policy, max_length=max_user_agent_length, cache_size=cache_size)
-        warm_up()  # build the parser at startup, not on the first request that needs it
-        self._exclusions = Exclusions(exclude_paths, methods, exclude)
-        self._verdicts = HeaderDecider(
-            self._decide, max_length=max_user_agent_length, cache_size=max(cache_size, 1)
-        )
-        # The fast path serves requests that need nothing but their verdict.
-        self._fast = bool(cache_size) and not self._exclusions and on_verdict is None
-        # The hot path's table, where nothing but the verdict is needed.
-        plain = self._fast and allow_continue is False and not vary_user_agent
-        self._hot = self._verdicts.by_user_agent if plain else None
-        if not isinstance(continue_path, str) or not re.fullmatch(
-            r"/[\w.-][\w./-]*", continue_path
+        for name, flag in (
+            ("gate_websockets", gate_websockets),
+            ("allow_continue", allow_continue),
+            ("report_only", report_only),
+            ("vary_user_agent", vary_user_agent),
         ):
+            _require_bool(name, flag)
+        _require_int("max_user_agent_length", max_user_agent_length, 16, 65536)
+        _require_int("cache_size", cache_size, 0, 10_000_000)
+        if not isinstance(continue_path, str) or not _CONTINUE_PATH.fullmatch(continue_path):
             raise ValueError(
                 "UAGateMiddleware option continue_path must be a path of its own such as "
                 f"'/_uagate/continue' (not '/', not '//...'), not {continue_path!r}"
             )
-        max_age = _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
-        self._continue = (
-            ContinueFlow(continue_path, max_age)
-            if _require_bool("allow_continue", allow_continue)
-            else None
-        )
-        self._page = Page(
+        _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
+        exclusions = Exclusions(exclude_paths, methods, exclude)  # checks its three options
+        gate_page = Page(  # checks page and default_language (a template renders once now)
             page,
             status_code=status_code,
             default_language=default_language,
             vary_cookie=allow_continue,
             cache_size=cache_size,
         )
-        # Built-in gate responses are kept by the headers they depend on; not with
-        # a page callable (it may vary on anything) or a continue link (it holds
-        # the path, and the cookie must be read).
-        self._cache_refusals = self._continue is None and not self._page.is_callable
+
+        # 2. Build the steps the options switch on.
+        self.app = app
+        self.policy = policy
+        self._verdicts = Verdicts(
+            Decider(policy, max_length=max_user_agent_length), size=cache_size
+        )
+        warm_up()  # build the parser at startup, not on the first request that needs it
+        self._gate_websockets = gate_websockets
+        self._continue = ContinueFlow(continue_path, continue_max_age) if allow_continue else None
+        self._exclusions = exclusions if exclusions else None
+        self._report_only = report_only
+        self._on_verdict = on_verdict
+        self._vary = _VARY + ((b"Cookie",) if allow_continue else ()) if vary_user_agent else ()
+        self._page = gate_page
+        plain = not (exclusions or on_verdict or allow_continue or vary_user_agent)
+        self._known = self._verdicts.known if plain and cache_size else None
+        self._unhinted = self._verdicts.unhinted
+        # Where the shortcut may answer a gated client too: the built-in page, enforced.
+        self._kept_page = None if report_only or gate_page.is_callable else gate_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
-        hot = self._hot
-        if hot is not None and scope["type"] == "http":
-            # The hot path, written out: a client seen before whose verdict
-            # depends on its User-Agent alone costs one dictionary lookup.
-            for name, value in scope["headers"]:
-                if name == b"user-agent":
-                    try:
-                        verdict = hot.get(value)
-                    except TypeError:  # a value that is not bytes, against the ASGI spec
-                        break
-                    if verdict is not None:
-                        try:
-                            scope["state"]["uagate"] = verdict
-                        except KeyError:
-                            scope["state"] = {"uagate": verdict}
-                        await self.app(scope, receive, send)
-                        return
-                    break
-        await self._route(scope, receive, send)
-
-    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind == "http" and self._fast and not (self._continue and self._continue.matches(scope)):
-            # The fast path: a verdict from the raw headers, remembered by their bytes.
-            user_agent, sec_ch_ua, full_list, accept, accept_language = scan(scope["headers"])
-            try:
-                verdict = self._verdicts(user_agent, sec_ch_ua, full_list)
-            except TypeError:  # a header value that is not bytes: the full path decodes it
-                verdict = None
-            except Exception as exc:  # fail open: a bug in detection never breaks the site
-                log_once(exc, "deciding for a request", traceback=True)
-                await self.app(scope, receive, send)
-                return
-            if verdict is not None:
-                # With a continue flow, a gated request must read its cookie: full path.
-                if not verdict.gated or (self.report_only and self._continue is None):
-                    if verdict.gated:
-                        log_gated(scope, verdict, True)
-                    await self._pass(verdict, scope, receive, send)
-                    return
-                if self._cache_refusals:
-                    log_gated(scope, verdict, False)
-                    await self._page.send_built_in(scope, verdict, accept, accept_language, send)
-                    return
-        if kind == "http" or (kind == "websocket" and self.gate_websockets):
-            await self._gate(scope, receive, send)
-        else:
+        if kind == "http":
+            known = self._known
+            if known is not None:
+                # The shortcut: a client seen before costs one lookup of its raw User-Agent.
+                # The rule of each table is written in Verdicts' docstring: ``known`` holds
+                # whole verdicts; ``unhinted`` those of requests that send no hint header.
+                headers = scope["headers"]
+                for name, value in headers:
+                    if name == b"user-agent":
+                        try:
+                            verdict = known.get(value)
+                            if verdict is None:
+                                verdict = self._unhinted.get(value)
+                                if verdict is None or has_hints(headers):
+                                    break
+                        except TypeError:  # a value that is not bytes, against the ASGI spec
+                            break
+                        if not verdict.gated:
+                            try:
+                                scope["state"]["uagate"] = verdict
+                            except KeyError:
+                                scope["state"] = {"uagate": verdict}
+                            await self.app(scope, receive, send)
+                            return
+                        page = self._kept_page
+                        if page is None:
+                            await self._finish(verdict, scope, receive, send)
+                            return
+                        # Finish, for a gated client whose page is kept: log, then the page.
+                        log_gated(scope, verdict, False)
+                        accept, language = accepts(headers)
+                        status, raw_headers, body = page.kept(scope, verdict, accept, language)
+                        start = {"type": "http.response.start", "status": status}
+                        await send({**start, "headers": list(raw_headers)})
+                        await send({"type": "http.response.body", "body": body})
+                        return
+        elif kind != "websocket" or not self._gate_websockets:
             await self.app(scope, receive, send)
-
-    async def _pass(self, verdict: Verdict, scope: Scope, receive: Receive, send: Send) -> None:
-        """Call the app, with the verdict in scope state (and Vary, if asked)."""
-        state = scope.get("state")
-        if state is None:
-            scope["state"] = state = {}
-        state["uagate"] = verdict
-        if self.vary_user_agent and scope["type"] == "http":
-            send = vary_user_agent(send)
-        await self.app(scope, receive, send)
+            return
+        await self._gate(scope, receive, send)
 
     async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The full path: continue link, exclusions, hooks, page callables, websockets."""
+        """The path of a request the shortcut did not settle: its steps, then the verdict."""
         flow = self._continue
         if flow is not None and flow.matches(scope):
             await flow.respond(Request(scope))(scope, receive, send)
             return
-        if self._exclusions and self._skip(scope):
+        if self._exclusions is not None and self._skip(self._exclusions, scope):
             await self.app(scope, receive, send)
             return
-        user_agent, sec_ch_ua, full_list, cookie = read_headers(
-            scope, self.max_user_agent_length, flow is not None
-        )
+        headers = scope["headers"]
+        user_agent, sec_ch_ua, full_list, accept, accept_language = scan(headers)
         try:
-            verdict = self._decide(user_agent, sec_ch_ua, full_list)
+            verdict = self._verdicts(user_agent, sec_ch_ua, full_list)
+            if verdict.gated and flow is not None and flow.has_cookie(cookie_header(headers)):
+                verdict = Verdict(False, Reason.CONTINUED, verdict.client)
         except Exception as exc:  # fail open: a bug in detection never breaks the site
             log_once(exc, "deciding for a request", traceback=True)
             await self.app(scope, receive, send)
             return
-        if verdict.gated and flow is not None and flow.has_cookie(cookie):
-            verdict = Verdict(False, Reason.CONTINUED, verdict.client)
-        if verdict.gated or self.on_verdict is not None:
-            request = Request(scope) if scope["type"] == "http" else HTTPConnection(scope)
-            if verdict.gated:
-                log_gated(scope, verdict, self.report_only)
-            if self.on_verdict is not None:
-                await self._call_hook(self.on_verdict, request, verdict)
-            if verdict.gated and not self.report_only:
-                link = (
-                    flow.link(request) if flow is not None and isinstance(request, Request) else ""
-                )
-                await self._page.send(request, verdict, link, receive, send)
-                return
-        await self._pass(verdict, scope, receive, send)
+        await self._finish(verdict, scope, receive, send, (accept, accept_language))
 
-    def _skip(self, scope: Scope) -> bool:
+    async def _finish(
+        self,
+        verdict: Verdict,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        accepts: tuple[bytes | None, bytes | None] | None = None,
+    ) -> None:
+        """Log, hook, then report-only, the page or the app.
+
+        ``accepts``: the request's Accept and Accept-Language, where already read.
+        """
+        is_http = scope["type"] == "http"
+        if verdict.gated:
+            log_gated(scope, verdict, self._report_only)
+        if self._on_verdict is not None:
+            request = Request(scope, receive) if is_http else HTTPConnection(scope)
+            await _call_hook(self._on_verdict, request, verdict)
+        if verdict.gated and not self._report_only:
+            flow = self._continue
+            link = flow.link(scope) if flow is not None and is_http else ""
+            accept, accept_language = accepts or scan(scope["headers"])[3:]
+            await self._page.send(scope, verdict, link, accept, accept_language, receive, send)
+            return
         try:
-            return self._exclusions.skip(scope)
+            scope["state"]["uagate"] = verdict
+        except KeyError:
+            scope["state"] = {"uagate": verdict}
+        if self._vary and is_http:
+            send = with_vary(send, self._vary)
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _skip(exclusions: Exclusions, scope: Scope) -> bool:
+        try:
+            return exclusions.skip(scope)
         except Exception as exc:  # fail open: an exclusion that raises lets the request through
             log_once(exc, "the exclude callable", traceback=True)
             return True
 
-    @staticmethod
-    async def _call_hook(hook: VerdictHook, request: HTTPConnection, verdict: Verdict) -> None:
-        try:
-            result = hook(request, verdict)
-            if inspect.isawaitable(result):
-                await result
-        except Exception as exc:  # a metrics hook never breaks a request
-            log_once(exc, "the on_verdict hook", traceback=True)
+
+async def _call_hook(hook: VerdictHook, request: HTTPConnection, verdict: Verdict) -> None:
+    try:
+        result = hook(request, verdict)
+        if inspect.isawaitable(result):
+            await result
+    except Exception as exc:  # a metrics hook never breaks a request
+        log_once(exc, "the on_verdict hook", traceback=True)
+
+
+def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
+    """One INFO record per gated (or, in report-only mode, would-be gated) request."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    client = verdict.client
+    version = ".".join(map(str, client.version)) or "?"
+    # Control characters dropped, so a path cannot forge log lines, and at most 2,000
+    # characters of it, so a 1 MB path does not make a 1 MB log line. (Not through
+    # starlette's URL: it decodes the query string as strict UTF-8 and can raise.)
+    path = CONTROL.sub("", scope.get("path", "")[:2000])
+    logger.info(
+        "uagate: %s %s %s (%s) %s %s",
+        "would gate" if report_only else "gated",
+        client.family,
+        version,
+        verdict.reason.value,
+        scope.get("method", "WEBSOCKET"),
+        path,
+        extra={
+            "uagate_family": client.family,
+            "uagate_version": version,
+            "uagate_reason": verdict.reason.value,
+            "uagate_path": path,
+            "uagate_report_only": report_only,
+        },
+    )

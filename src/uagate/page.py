@@ -14,11 +14,11 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from uagate._bounded import keep
+from uagate._bounded import BoundedTable
 from uagate._log import log_once
 from uagate.policy import Reason, Verdict
 
@@ -30,6 +30,7 @@ __all__ = [
     "MESSAGE",
     "PLACEHOLDERS",
     "PROBLEM_TYPE",
+    "VARY",
     "Page",
     "PageCallable",
     "negotiate_language",
@@ -52,6 +53,11 @@ BROWSERS = (
     ("Firefox", "https://www.mozilla.org/firefox/new/"),
     ("Edge", "https://www.microsoft.com/edge"),
 )
+
+#: The request headers a gate response depends on, for its ``Vary`` (with
+#: ``allow_continue``, ``Cookie`` too): the verdict reads the User-Agent and, for
+#: IE-like strings, the client hints; the page reads Accept and Accept-Language.
+VARY = ("User-Agent", "Sec-CH-UA", "Sec-CH-UA-Full-Version-List", "Accept", "Accept-Language")
 
 #: The ``type`` of the problem+json answer (RFC 9457).
 PROBLEM_TYPE = "urn:uagate:unsupported-browser"
@@ -279,11 +285,10 @@ class Page:
     """
 
     __slots__ = (
-        "_cache_size",
         "_callable",
         "_default_language",
+        "_kept",
         "_names_client",
-        "_refusals",
         "_status",
         "_template",
         "_translated",
@@ -305,12 +310,13 @@ class Page:
                 f"not {default_language!r}"
             )
         self._status = status_code
-        self._cache_size = min(cache_size, 4096)
+        self._kept: BoundedTable[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = BoundedTable(
+            min(cache_size, 4096), 8 * 1024 * 1024
+        )
         self._default_language = default_language
-        self._vary = "User-Agent, Accept, Accept-Language" + (", Cookie" if vary_cookie else "")
+        self._vary = ", ".join(VARY + (("Cookie",) if vary_cookie else ()))
         self._template: string.Template | None = None
         self._callable: PageCallable | None = None
-        self._refusals: dict[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = {}
         if page is None:
             pass
         elif isinstance(page, str) and "<" in page:
@@ -369,11 +375,18 @@ class Page:
             {key: html.escape(value, quote=True) for key, value in values.items()}
         )
 
-    def answer(self, request: HTTPConnection, verdict: Verdict, continue_url: str) -> Response:
-        """The built-in response for ``request`` gated with ``verdict``: HTML or problem+json."""
-        headers = request.headers
-        language = negotiate_language(headers.get("accept-language"), self._default_language)
-        as_json = _prefers_json(headers.get("accept"))
+    def answer(
+        self,
+        verdict: Verdict,
+        continue_url: str = "",
+        *,
+        accept: str | None = None,
+        accept_language: str | None = None,
+        head: bool = False,
+    ) -> Response:
+        """The built-in response for a client gated with ``verdict``: HTML or problem+json."""
+        language = negotiate_language(accept_language, self._default_language)
+        as_json = _prefers_json(accept)
         if as_json:
             body = _problem(language, verdict.reason, self._status, continue_url)
             media_type = "application/problem+json"
@@ -392,65 +405,26 @@ class Page:
         }
         if as_json or self._translated:
             out["Content-Language"] = language
-        head = request.scope.get("method") == "HEAD"
         return Response(b"" if head else body, self._status, out)
-
-    async def send_built_in(
-        self,
-        scope: Scope,
-        verdict: Verdict,
-        accept: bytes | None,
-        accept_language: bytes | None,
-        send: Send,
-    ) -> None:
-        """Send the built-in response (no continue link), kept by what it depends on.
-
-        The response depends on the reason, Accept, Accept-Language, the method
-        and, with a template that shows them, the client's family and version; a
-        repeated combination is sent from memory. At most ``cache_size``
-        (and never more than 4,096) are kept.
-        """
-        client = verdict.client if self._names_client else None
-        key: tuple[object, ...] = (
-            verdict.reason.value,  # a str: hashing the enum member runs Python code
-            None if client is None else (client.family, client.version),
-            scope["method"],
-            # Only the first 1,024 characters of these are read (see _weighted).
-            None if accept is None else accept[:1024],
-            None if accept_language is None else accept_language[:1024],
-        )
-        try:
-            found = self._refusals.get(key)
-            store = self._cache_size > 0
-        except TypeError:  # a header value that is not bytes, against the ASGI spec
-            found, store = None, False
-        if found is None:
-            response = self.answer(HTTPConnection(scope), verdict, "")
-            found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
-            if store:
-                keep(self._refusals, key, found, self._cache_size)
-        status, headers, body = found
-        # Fresh messages each time: a wrapper above may change them in place.
-        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
-        await send({"type": "http.response.body", "body": body})
 
     async def send(
         self,
-        request: HTTPConnection,
+        scope: Scope,
         verdict: Verdict,
         continue_url: str,
+        accept: bytes | None,
+        accept_language: bytes | None,
         receive: Receive,
         send: Send,
     ) -> None:
-        """Send the gate response: the page callable's, or the built-in one.
+        """Send the gate response for a gated request: the page callable's, or the built-in one.
 
         A websocket handshake gets 403 and the page where the server supports
         the denial response extension, and a close with code 1008 elsewhere.
         """
-        scope = request.scope
         if scope["type"] == "websocket":
             if _WEBSOCKET_DENIAL in scope.get("extensions", {}):
-                response = self.answer(request, verdict, "")
+                response = self._built_in(scope, verdict, continue_url, accept, accept_language)
                 response.status_code = 403
                 await response(scope, receive, send)
             elif (await receive())["type"] == "websocket.connect":
@@ -458,7 +432,7 @@ class Page:
                     {"type": "websocket.close", "code": 1008, "reason": "unsupported browser"}
                 )
             return
-        if self._callable is not None and isinstance(request, Request):
+        if self._callable is not None:
             started = False
 
             async def watch(message: Message) -> None:
@@ -467,17 +441,89 @@ class Page:
                 await send(message)
 
             try:
-                response = await self._call(request, verdict)
+                response = await self._call(Request(scope, receive), verdict)
                 await response(scope, receive, watch)
                 return
             except Exception as exc:  # a broken page callable never breaks the gate
-                log_once(exc, "the page callable", traceback=True)
+                served = "the built-in page is served"
+                log_once(exc, "the page callable", traceback=True, outcome=served)
                 if started:  # too late for another response
                     raise
-        await self.answer(request, verdict, continue_url)(scope, receive, send)
+        if continue_url:  # the link holds the path: not worth keeping
+            response = self._built_in(scope, verdict, continue_url, accept, accept_language)
+            await response(scope, receive, send)
+            return
+        await self.send_kept(scope, verdict, accept, accept_language, send)
+
+    def _built_in(
+        self,
+        scope: Scope,
+        verdict: Verdict,
+        continue_url: str,
+        accept: bytes | None,
+        accept_language: bytes | None,
+    ) -> Response:
+        return self.answer(
+            verdict,
+            continue_url,
+            accept=None if accept is None else accept[:1024].decode("latin-1"),
+            accept_language=(
+                None if accept_language is None else accept_language[:1024].decode("latin-1")
+            ),
+            head=scope.get("method") == "HEAD",
+        )
+
+    async def send_kept(
+        self,
+        scope: Scope,
+        verdict: Verdict,
+        accept: bytes | None,
+        accept_language: bytes | None,
+        send: Send,
+    ) -> None:
+        """Send the built-in response (no continue link), from memory where it can."""
+        status, headers, body = self.kept(scope, verdict, accept, accept_language)
+        # Fresh messages each time: a wrapper above may change them in place.
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": body})
+
+    def kept(
+        self,
+        scope: Scope,
+        verdict: Verdict,
+        accept: bytes | None,
+        accept_language: bytes | None,
+    ) -> tuple[int, _RawHeaders, bytes]:
+        """Status, headers and body of the built-in response (no continue link).
+
+        The response depends on the reason, Accept, Accept-Language (of which
+        only the first 1,024 characters are read), the method and, with a
+        template that shows them, the client's family and version; each
+        combination is built once and kept, at most ``cache_size`` (and never
+        more than 4,096) of them and 8 MiB.
+        """
+        client = verdict.client if self._names_client else None
+        key = (
+            verdict.reason._value_,  # a str: hashing the member (or reading .value) runs Python
+            None if client is None else (client.family, client.version),
+            scope["method"],
+            None if accept is None else accept[:1024],
+            None if accept_language is None else accept_language[:1024],
+        )
+        try:
+            found = self._kept.data.get(key)
+        except TypeError:  # a header value that is not bytes, against the ASGI spec: unread
+            response = self._built_in(scope, verdict, "", None, None)
+            return response.status_code, tuple(response.raw_headers), bytes(response.body)
+        if found is None:
+            response = self._built_in(scope, verdict, "", accept, accept_language)
+            found = (response.status_code, tuple(response.raw_headers), bytes(response.body))
+            cost = len(found[2]) + len(key[3] or b"") + len(key[4] or b"") + 256
+            self._kept.add(key, found, cost)
+        return found
 
     async def _call(self, request: Request, verdict: Verdict) -> Response:
-        assert self._callable is not None
+        assert self._callable is not None  # send() calls this only with a callable
         result = self._callable(request, verdict)
         if inspect.isawaitable(result):
             result = await result

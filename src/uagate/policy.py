@@ -7,8 +7,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import cast
+from typing import Any, cast
 
+import user_agents
+
+from uagate._shared import is_async_callable
 from uagate.detect import IE_FAMILIES, Client
 
 __all__ = ["DEFAULT_POLICY", "FAMILIES", "Policy", "Reason", "Verdict"]
@@ -44,13 +47,110 @@ class Reason(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
 class Verdict:
-    """The decision for one client: ``gated`` or not, the ``reason``, and the ``client`` seen."""
+    """The decision for one client: ``gated`` or not, the ``reason``, and the ``client`` seen.
+
+    Verdicts are immutable and compare equal by all three. The gate settles
+    most requests with a cheap pre-check that knows ``gated`` alone (a string
+    with no IE marker passes under a policy that gates only IE); such a verdict
+    works out ``reason`` and ``client`` with the full decision the first time
+    either is read, and keeps them, so they are always what :func:`uagate.check`
+    says and nobody pays for a description nobody reads.
+    """
+
+    __slots__ = ("_client", "_describe", "_parsed", "_reason", "gated")
 
     gated: bool
-    reason: Reason
-    client: Client
+    _reason: Reason | None
+    _client: Client | None
+    _describe: Callable[[], Verdict] | None
+    _parsed: object
+
+    def __init__(self, gated: bool, reason: Reason, client: Client) -> None:
+        self._fill(gated, reason, client, None)
+
+    @classmethod
+    def described_later(cls, gated: bool, describe: Callable[[], Verdict]) -> Verdict:
+        """A verdict whose reason and client ``describe()`` gives on first use.
+
+        ``describe`` must be the full decision for the same client; its
+        ``gated`` must equal ``gated`` (the test suite checks this on every
+        corpus row).
+        """
+        verdict = cls.__new__(cls)
+        verdict._fill(gated, None, None, describe)
+        return verdict
+
+    def _fill(
+        self,
+        gated: bool,
+        reason: Reason | None,
+        client: Client | None,
+        describe: Callable[[], Verdict] | None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "gated", gated)
+        _set(self, "_reason", reason)
+        _set(self, "_client", client)
+        _set(self, "_describe", describe)
+        _set(self, "_parsed", None)
+
+    def _described(self) -> tuple[Reason, Client]:
+        describe = self._describe
+        if describe is not None:
+            full = describe()
+            object.__setattr__(self, "_reason", full.reason)
+            object.__setattr__(self, "_client", full.client)
+            object.__setattr__(self, "_describe", None)
+        reason, client = self._reason, self._client
+        assert reason is not None  # set by __init__ or just above
+        assert client is not None
+        return reason, client
+
+    @property
+    def reason(self) -> Reason:
+        """Why the client was gated or passed."""
+        reason = self._reason
+        return reason if reason is not None else self._described()[0]
+
+    @property
+    def client(self) -> Client:
+        """The client, as :func:`uagate.detect.detect` describes it."""
+        client = self._client
+        return client if client is not None else self._described()[1]
+
+    @property
+    def parsed(self) -> Any:
+        """The whole ``user_agents.UserAgent`` of the client: device, OS, ``is_mobile``, ...
+
+        Parsed on first use and kept with the verdict, which the gate remembers
+        per distinct User-Agent, so an app behind the gate need not parse again.
+        """
+        parsed = self._parsed
+        if parsed is None:
+            parsed = user_agents.parse(self.client.user_agent)
+            object.__setattr__(self, "_parsed", parsed)
+        return parsed
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Verdict is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Verdict is immutable; cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return (self.gated, self.reason, self.client) == (other.gated, other.reason, other.client)
+
+    def __hash__(self) -> int:
+        return hash((self.gated, self.reason, self.client))
+
+    def __repr__(self) -> str:
+        return f"Verdict(gated={self.gated!r}, reason={self.reason!r}, client={self.client!r})"
+
+    def __reduce__(self) -> tuple[type[Verdict], tuple[bool, Reason, Client]]:
+        return Verdict, (self.gated, self.reason, self.client)
 
 
 #: The family names ``min_versions`` accepts, each with the parser families it covers.
@@ -103,13 +203,6 @@ def _as_version(name: str, value: object) -> tuple[int, ...]:
     if any(p < 0 for p in parts):
         raise ValueError(f"Policy min_versions[{name!r}] must not be negative, not {value!r}")
     return tuple(parts)
-
-
-def is_async_callable(function: object) -> bool:
-    """True for an async function, or an object whose __call__ is one."""
-    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
-        getattr(function, "__call__", None)  # noqa: B004 - looking at __call__ itself
-    )
 
 
 def _ask(predicate: Predicate, client: Client) -> bool:

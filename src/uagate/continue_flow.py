@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import Scope
 
-from uagate.exclusions import route_path
+from uagate._shared import route_path
 
 __all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
 
@@ -16,6 +16,11 @@ __all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
 COOKIE_NAME = "uagate_continue"
 
 _COOKIE_PAIR = COOKIE_NAME + "=1"
+
+
+def _encoded(text: str, safe: str) -> str:
+    """``text`` percent-encoded as UTF-8 (lone surrogates too); ``safe`` stays as it is."""
+    return quote_from_bytes(text.encode("utf-8", "surrogatepass"), safe=safe)
 
 
 def safe_next(value: str | None) -> str:
@@ -62,22 +67,25 @@ class ContinueFlow:
             and route_path(scope) == self.path
         )
 
-    def link(self, request: Request) -> str:
+    def link(self, scope: Scope) -> str:
         """The continue URL for the page the client asked for (under the app's root path).
 
-        Built from the scope, not ``request.url``: that decodes the query string
-        as strict UTF-8 and would raise on a request whose query is not; here
-        any bytes round-trip.
+        Only ever a same-origin path: the root path is percent-encoded and
+        starts with exactly one ``/``, so no backslash, ``//`` or scheme from
+        it reaches an ``href``, whatever a mount or proxy put there; the page
+        asked for goes in ``next``, encoded whole. Built from the scope, not
+        ``request.url`` (which decodes the query as strict UTF-8): any bytes,
+        even a lone surrogate in the path, round-trip.
         """
-        scope = request.scope
         # As starlette's URL writes a path: '?', '#' and '\' stay part of it.
-        target = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        target = _encoded(scope["path"], "/")
         query = scope.get("query_string", b"")
         if query:
             # Percent-encoded as raw bytes first: IE sends a typed query in its code page
             # (not UTF-8), and it must come back byte for byte after the redirect.
             target += "?" + quote_from_bytes(query, safe="!$&'()*+,;=:@/?%~")
         root = scope.get("root_path", "")
+        root = "/" + _encoded(root.lstrip("/"), "/") if root else ""
         return f"{root}{self.path}?next={quote(target, safe='')}"
 
     @staticmethod
