@@ -15,7 +15,7 @@ from uagate import Client, Policy, Reason, UAGateMiddleware, Verdict, check
 from uagate.detect import DEFAULT_MAX_LENGTH, cap
 from uagate.testing import CHROME, IE6, IE11
 
-from .conftest import http_scope, run_asgi
+from .conftest import app_that_must_not_run, http_scope, run_asgi
 from .test_middleware import hello_asgi
 
 # A version number of more than 4,300 digits makes the parser's int() raise ValueError.
@@ -143,3 +143,40 @@ def test_a_non_utf8_next_on_the_continue_endpoint_redirects_safely() -> None:
     location = dict(start["headers"])[b"location"]
     assert location.startswith(b"/a?b")
     assert location.isascii()
+
+
+def test_a_hook_whose_errors_hold_request_text_cannot_silence_other_warnings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Warnings are kept apart by where they come from, not by their text."""
+
+    def hook(request: object, verdict: object) -> None:
+        raise RuntimeError(f"metrics down for {request.headers['user-agent']}")  # type: ignore[attr-defined]
+
+    client = TestClient(UAGateMiddleware(hello_asgi, on_verdict=hook))
+    with caplog.at_level(logging.WARNING, logger="uagate"):
+        for index in range(150):
+            client.get("/", headers={"User-Agent": "Client " + "x" * index})
+
+        def broken_exclude(request: object) -> bool:
+            raise ValueError("exclusion bug")
+
+        other = TestClient(UAGateMiddleware(hello_asgi, exclude=broken_exclude))
+        other.get("/", headers={"User-Agent": "Client"})
+    messages = [record.getMessage() for record in caplog.records if record.name == "uagate"]
+    assert sum("on_verdict hook" in message for message in messages) == 1
+    assert sum("exclude callable" in message for message in messages) == 1
+
+
+def test_control_characters_never_reach_a_gated_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    """A family copied from the request by a parser rule is logged without control bytes."""
+    # uap-core names this client from the text before "CFNetwork", escape bytes and all.
+    user_agent = b"Evil\x1b[2J\x1b]0;pwned\x07App/1.0 CFNetwork/1.0 Darwin/9.0 MSIE 6.0; Windows"
+    gate = UAGateMiddleware(app_that_must_not_run, policy=Policy(gate_bots=True))
+    with caplog.at_level(logging.INFO, logger="uagate"):
+        asyncio.run(run_asgi(gate, http_scope([(b"user-agent", user_agent)])))
+    records = [record for record in caplog.records if record.name == "uagate"]
+    assert records
+    for record in records:
+        text = record.getMessage() + str(record.__dict__.get("uagate_family", ""))
+        assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in text), text

@@ -95,3 +95,10 @@ def test_hostile_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     slowest = load("bench_hostile").main(["--requests", "300", "--naive-requests", "20"])
     assert len(slowest) == 4
     assert "slowest uagate request" in capsys.readouterr().out
+
+
+def test_redos_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_redos times every pattern on every shape and names the slowest."""
+    results = load("bench_redos").main(["--size", "2048", "--repeats", "1", "--show", "3"])
+    assert len(results) >= 25 * 14
+    assert "slowest:" in capsys.readouterr().out

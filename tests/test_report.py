@@ -1,8 +1,15 @@
-"""Report-only mode, the uagate logger, the on_verdict hook and the verdict in scope state."""
+"""Report-only mode, the uagate logger, the on_verdict hook and the verdict in scope state.
+
+Also the scan report (``uagate.report``): what it writes of hostile log text.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
+import unicodedata
 from typing import Any
 
 import pytest
@@ -13,6 +20,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from uagate import Reason, UAGateMiddleware, Verdict
+from uagate.logscan import FileSummary, ScanReport
+from uagate.report import render_csv, render_html, render_json, render_table
 from uagate.testing import CHROME, IE8, IE11
 
 from .test_examples import load_example
@@ -159,3 +168,59 @@ def test_a_path_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None
     [record] = uagate_records(caplog)
     assert "\r" not in record.getMessage()
     assert "\n" not in record.getMessage()
+
+
+# uagate.report: the scan report, as a table, JSON, CSV and an HTML page
+
+
+def hostile_scan_report() -> ScanReport:
+    """A scan report whose gated clients and file name came from hostile logs."""
+    report = ScanReport("default", requests=10, gated=6)
+    report.gated_by_client.update(
+        {"\x1b[2J\x1b]0;pwned\x07App 1": 2, '=HYPERLINK("http://x","y") 1': 2, "@SUM(1) 1": 1}
+    )
+    report.gated_by_client["-2+3\x9b 1"] = 1
+    report.gated_by_reason["trident-app"] = 6
+    report.days["2026-11-01"] = [4, 2]
+    report.earlier_days[:] = [6, 4]
+    report.files.append(FileSummary("/logs/access-\udcff\x1b[2J.log", "combined", 10, 0))
+    return report
+
+
+def test_scan_report_renderers_write_no_control_characters() -> None:
+    """Every rendering leaves out control characters, and is valid UTF-8."""
+    report = hostile_scan_report()
+    for render in (render_table, render_json, render_csv, render_html):
+        text = render(report)
+        text.encode("utf-8")  # no lone surrogate
+        controls = [char for char in text if unicodedata.category(char) == "Cc"]
+        assert set(controls) <= {"\n"}, render
+        assert "[2J]0;pwnedApp 1" in text, render
+    page = render_html(report)
+    assert "<td>/logs/access-\\xff[2J.log</td>" in page
+    assert json.loads(render_json(report))["files"][0]["name"] == "/logs/access-\\xff[2J.log"
+
+
+def test_scan_report_csv_cells_are_never_formulas() -> None:
+    """OWASP's rule: a text cell that starts a formula gets a quote in front."""
+    rows = list(csv.reader(io.StringIO(render_csv(hostile_scan_report()))))
+    clients = [row[1] for row in rows if row[0] == "client"]
+    assert clients == [
+        "[2J]0;pwnedApp 1",
+        '\'=HYPERLINK("http://x","y") 1',
+        "'-2+3 1",
+        "'@SUM(1) 1",
+    ]
+    assert ["earlier_days", "all", "6", "4", "0.666667"] in rows
+
+
+def test_scan_report_earlier_days_row() -> None:
+    """Days before those kept show as one "earlier days" row, marked apart in the page."""
+    report = hostile_scan_report()
+    table = render_table(report).splitlines()
+    days = table.index(next(line for line in table if line.startswith("day ")))
+    assert table[days + 1].split() == ["earlier", "days", "6", "4", "66.67%"]
+    assert table[days + 2].split() == ["2026-11-01", "4", "2", "50.00%"]
+    assert '<td data-field="earlier_days">earlier days</td>' in render_html(report)
+    assert json.loads(render_json(report))["earlier_days"] == {"requests": 6, "gated": 4}
+    assert "/logs/access-\\xff[2J.log" in render_table(report)

@@ -3,6 +3,8 @@
 Thin: every command delegates to the library (:func:`uagate.check`,
 :mod:`uagate.logscan`, :mod:`uagate.report`, :mod:`uagate.page`, uvicorn).
 Exit status 2 means a usage error; ``check`` exits 1 when any client is gated.
+Text from requests and logs is shown :func:`~uagate._text.printable`, without
+the control characters of escape sequences.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import NoReturn, TextIO
 
 from uagate import __version__
 from uagate._serve import CONFIG_VARIABLE, gated_app
+from uagate._text import printable
 from uagate.decision import check
 from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
 from uagate.policy import PRESETS, Verdict, preset
@@ -29,6 +32,20 @@ __all__ = ["main"]
 
 class _UsageError(Exception):
     """A problem with the command line or its inputs: one line, exit status 2."""
+
+
+# json.dumps escapes C0 control characters; these escape DEL and C1 as well, so
+# that a JSON line holds no control character at all, and loses nothing.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
+def _argument_text(argument: str) -> str:
+    """A command-line argument as text: bytes that are not UTF-8 become U+FFFD.
+
+    Python reads such bytes as lone surrogates, which cannot be checked or
+    printed; this reads them as the lines of standard input are read.
+    """
+    return os.fsencode(argument).decode("utf-8", "replace")
 
 
 def _version(parts: tuple[int, ...]) -> str:
@@ -52,25 +69,26 @@ def _verdict_record(user_agent: str, verdict: Verdict) -> dict[str, object]:
 def _check(args: argparse.Namespace) -> int:
     policy = preset(args.policy)
     if args.user_agents:
-        user_agents: Iterable[str] = args.user_agents
+        user_agents: Iterable[str] = map(_argument_text, args.user_agents)
     else:
         lines = (line.decode("utf-8", "replace") for line in sys.stdin.buffer)
         user_agents = (line.rstrip("\r\n") for line in lines if line.strip())
     any_gated = False
     for user_agent in user_agents:
         verdict = check(user_agent, policy=policy)
+        client = verdict.client
         any_gated = any_gated or verdict.gated
         record = _verdict_record(user_agent, verdict)
         if args.json:
-            print(json.dumps(record, ensure_ascii=False))
+            print(json.dumps(record, ensure_ascii=False).translate(_JSON_ESCAPES))
             continue
         engine = record["engine"] or "-"
         if record["engine_version"]:
             engine = f"{engine}/{record['engine_version']}"
         print(
             f"{'gated' if verdict.gated else 'passed':6}  {record['reason']:22}  "
-            f"{record['family']} {record['version'] or '-'}  engine={engine}  "
-            f"bot={'yes' if record['bot'] else 'no'}  {user_agent}"
+            f"{printable(client.family)} {record['version'] or '-'}  engine={engine}  "
+            f"bot={'yes' if record['bot'] else 'no'}  {printable(user_agent)}"
         )
     return 1 if any_gated else 0
 
@@ -169,7 +187,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         gated_app()  # import the app and check the options here, before any worker starts
-    except Exception as exc:  # any failure to import or wrap the app is one line, not a trace
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # any failure to import or wrap the app is one line, not a
+        # trace: also a factory or module that calls sys.exit() or raises a BaseException
         raise _UsageError(f"cannot serve {args.app}: {_one_line(exc)}") from exc
     uvicorn.run(
         "uagate._serve:gated_app",
@@ -254,7 +275,9 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="the verdict for User-Agents",
         description="Print the verdict for each User-Agent given, or for each line of "
-        "standard input. Exit status 0 when all pass, 1 when any is gated.",
+        "standard input (bytes that are not UTF-8 are read as U+FFFD). Control characters "
+        "are left out of the table and escaped in JSON. "
+        "Exit status 0 when all pass, 1 when any is gated.",
     )
     check_.add_argument("user_agents", nargs="*", metavar="USER_AGENT")
     with_policy(check_)
@@ -266,7 +289,13 @@ def _parser() -> argparse.ArgumentParser:
         help="what the gate would do to the traffic in access logs",
         description="Read access logs (combined log format, JSON lines with a user_agent "
         "field, or one User-Agent a line; .gz read transparently; - or nothing for "
-        "standard input) and report what the policy would do to that traffic.",
+        "standard input) and report what the policy would do to that traffic. "
+        "Days must be real calendar dates in ASCII digits: a combined line with any "
+        "other date is unreadable, and a JSON record's is ignored (the record still "
+        "counts). The per-day table keeps the 3,660 latest days; requests on earlier days "
+        "are added up as 'earlier days'. Control characters are left out of the report "
+        "(nginx's \\xHH escapes of them are kept as written, not undone), and CSV cells "
+        "that a spreadsheet would take for a formula start with a quote.",
     )
     scan.add_argument("files", nargs="*", metavar="FILE")
     with_policy(scan)
@@ -319,7 +348,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> NoReturn:
-    print(f"uagate: error: {message}", file=sys.stderr)
+    print(f"uagate: error: {printable(message)}", file=sys.stderr)
     raise SystemExit(2)
 
 

@@ -1,7 +1,7 @@
 """Request headers to a :class:`~uagate.policy.Verdict`: the one decision, and its cache.
 
 Composed as ua-parser composes its resolver and cache: :class:`Decider` is the
-decision itself, uncached; :class:`Verdicts` wraps a bounded memory around any
+decision itself, uncached; :class:`Verdicts` wraps a bounded memory around a
 decider. The middleware, :func:`check` and the log scanner all decide through
 a :class:`Verdicts`, so all of them give the same verdict for the same headers.
 """
@@ -21,7 +21,7 @@ from uagate.detect import (
     cap,
     detect,
     has_ie_marker,
-    is_bot,
+    is_bot_lowered,
 )
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
@@ -33,8 +33,9 @@ HeaderValue = bytes | str | None
 #: How many verdicts a :class:`Verdicts` remembers by default.
 DEFAULT_CACHE_SIZE = 10_000
 
-#: How many bytes of header text a :class:`Verdicts` keeps alive at most (16 MiB):
-#: with ``max_user_agent_length=65536``, about 270 of the longest User-Agents.
+#: How many bytes of header text each table of a :class:`Verdicts` keeps alive at
+#: most (16 MiB): with ``max_user_agent_length=65536``, about 270 of the longest
+#: User-Agents. (Only IE-like strings reach the two smaller tables.)
 CACHE_BYTES = 16 * 1024 * 1024
 
 # Values that clients and proxies send in place of a User-Agent.
@@ -103,7 +104,7 @@ class Decider:
         sec_ch_ua, full_version_list = (
             (_hint_text(sec_ch_ua), _hint_text(full_version_list)) if marked else (None, None)
         )
-        bot = is_bot(lowered)
+        bot = is_bot_lowered(lowered)
         if bot and self._bots_pass:
             later = functools.partial(self._later, text, sec_ch_ua, full_version_list, bot)
             return Verdict.described_later(False, later), marked
@@ -167,7 +168,7 @@ def _cost(key: Hashable) -> int:
 
 
 class Verdicts:
-    """A decider with a bounded memory: the one entry point for a request's verdict.
+    """A :class:`Decider` with a bounded memory: the one entry point for a request's verdict.
 
     Verdicts are remembered by the header values they depend on, as given (raw
     bytes from the middleware, text from :func:`check`), in three tables:
@@ -182,8 +183,8 @@ class Verdicts:
       the User-Agent; the shortcut reads it too, for such requests only;
     - and those of IE-like strings with hint headers, keyed by all three.
 
-    Each holds at most ``size`` entries and ``max_bytes`` bytes of header text
-    (:data:`CACHE_BYTES` unless told), the oldest making room; values longer
+    Each table holds at most ``size`` entries and ``max_bytes`` bytes of header
+    text (:data:`CACHE_BYTES` unless told), the oldest making room; values longer
     than 2,048 characters are kept by a digest. ``size=0`` remembers nothing.
     """
 
@@ -232,9 +233,9 @@ class Verdicts:
 
 
 @functools.lru_cache(maxsize=8)
-def _verdicts_for(policy: Policy) -> Verdicts:
-    """The memory :func:`check` decides through, one per policy (the last 8 used)."""
-    return Verdicts(Decider(policy), size=1024)
+def _verdicts_for(policy: Policy, max_length: int) -> Verdicts:
+    """The memory :func:`check` decides through, one per policy and cap (the last 8 used)."""
+    return Verdicts(Decider(policy, max_length=max_length), size=1024)
 
 
 def check(
@@ -242,13 +243,15 @@ def check(
     headers: Mapping[str, str] | None = None,
     *,
     policy: Policy = DEFAULT_POLICY,
+    max_length: int = DEFAULT_MAX_LENGTH,
 ) -> Verdict:
     """Return the verdict the gate gives a User-Agent, without any ASGI machinery.
 
     ``headers`` may carry the client hints ``Sec-CH-UA`` and
-    ``Sec-CH-UA-Full-Version-List`` (any case). It decides through the same
-    decider and cache as the middleware, so for the same headers and policy
-    the verdict is the one the middleware puts in ``scope["state"]["uagate"]``::
+    ``Sec-CH-UA-Full-Version-List`` (any case); ``max_length`` is the
+    middleware's ``max_user_agent_length``. It decides through the same decider
+    and cache as the middleware, so for the same headers, policy and cap the
+    verdict is the one the middleware puts in ``scope["state"]["uagate"]``::
 
         >>> from uagate import check
         >>> from uagate.testing import IE11
@@ -257,6 +260,6 @@ def check(
         (True, 'internet-explorer', 'IE')
     """
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    return _verdicts_for(policy)(
+    return _verdicts_for(policy, max_length)(
         user_agent, lowered.get("sec-ch-ua"), lowered.get("sec-ch-ua-full-version-list")
     )

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import user_agents
+
+from uagate._bounded import BoundedTable
 from uagate._log import log_once
 from uagate._native import Matcher, browser_matcher, literal_matcher
 
@@ -27,7 +31,8 @@ __all__ = [
     "detect",
     "has_ie_marker",
     "is_bot",
-    "may_be_internet_explorer",
+    "is_bot_lowered",
+    "parse_in_full",
     "warm_up",
 ]
 
@@ -44,6 +49,31 @@ IE_FAMILIES = frozenset({"IE", "IE Mobile", "IE Large Screen"})
 # Families the parser gives to strings it cannot name ("Chrome Frame" is IE with
 # a plugin that only some sites opt into).
 _UNNAMED_FAMILIES = frozenset({"Other", "Chrome Frame"})
+
+# Families the parser reads from tokens that other software adds to IE's own
+# string: the Zune player's "Zune 4.0", Office's "ms-office" link check. Such a
+# string is still IE itself, not an application built on it. (Media Center,
+# Tablet PC, InfoPath and .NET tokens name no family in uap-core's rules.)
+_FEATURE_TOKEN_FAMILIES = frozenset({"Zune"})
+
+# IE shells whose strings the parser takes for IE itself, by a token of their
+# own (lower-cased), with the family they are reported under: Trident apps.
+_IE_SHELLS = (
+    ("outlook-express", "Outlook Express"),
+    ("slimbrowser", "SlimBrowser"),
+    ("greenbrowser", "GreenBrowser"),
+    ("theworld", "TheWorld"),
+    ("360se", "360 Secure Browser"),
+    ("tencenttraveler", "Tencent Traveler"),
+    ("metasr", "Sogou Explorer"),
+    ("netcaptor", "NetCaptor"),
+    ("deepnet explorer", "Deepnet Explorer"),
+    ("kkman", "KKman"),
+    ("acoo browser", "Acoo Browser"),
+    ("browzar", "Browzar"),
+    ("enigma browser", "Enigma Browser"),
+)
+_SHELL_VERSION = re.compile(r"outlook-express/(\d{1,5})(?:\.(\d{1,5}))?")
 
 #: Every form of IE and Trident carries one of these (in the lower-cased string); a
 #: string without any cannot be IE or Trident. Beside the patterns they stand for.
@@ -142,6 +172,11 @@ _BOT_TOKENS = (
     "ia_archiver", "zyborg", "daumoa", "siteimprove", "powermapper", "sucuri", "newsnow",
     "yunjiankong", "appengine-google", "paypal ipn", "web services client protocol",
     "windows-rss-platform", "sentry/", "github-camo", "webhook",
+    # Fetchers that act for other clients: transcoding proxies and link previews,
+    # whose users would otherwise see the gate page instead of the site.
+    "transcoder", "skypeuripreview", "microsoftpreview", "mobilesms/", "iframely", "vkshare",
+    "snap url preview", "google-pagerenderer", "yahoo link preview", "cardyb", "outbrain",
+    "quora link preview",
 )  # fmt: skip
 # Tokens that need an edge or a context: each small pattern runs only where its
 # core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
@@ -163,7 +198,7 @@ _BOT_PATTERNS = tuple(
         ("teoma", r"teoma(?!bar)"),
         ("scooter", r"\bscooter\b"),
         ("daum ", r"\bdaum \d"),
-        ("seeker", r"yahoo\w*seeker"),
+        ("seeker", r"yahoo\w{0,40}seeker"),
         ("http", r"\+\s?https?://"),  # the "+http://..." that crawlers name themselves by
     )
 )
@@ -175,11 +210,17 @@ def is_bot(user_agent: str) -> bool:
 
 
 #: True when the (lower-cased) string is a bot's.
-_is_bot = _finder(_BOT_TOKENS, _BOT_PATTERNS)
+is_bot_lowered = _is_bot = _finder(_BOT_TOKENS, _BOT_PATTERNS)
 
 
 def _engine(user_agent: str) -> str:
-    """The rendering engine a (non-IE) string names, by its product tokens."""
+    """The rendering engine a (non-IE) string names, by its product tokens.
+
+    Every browser on iOS (Chrome's CriOS, Firefox's FxiOS, Edge's EdgiOS, ...)
+    runs Apple's WebKit, whatever its name.
+    """
+    if "AppleWebKit/" in user_agent and _IOS.search(user_agent):
+        return "WebKit"
     if "Edge/" in user_agent and _EDGE_HTML.search(user_agent):
         return "EdgeHTML"
     if any(map(user_agent.__contains__, ("Chrome/", "Chromium/", "CriOS/"))):
@@ -195,6 +236,7 @@ def _engine(user_agent: str) -> str:
     return ""
 
 
+_IOS = re.compile(r"\((?:iPhone|iPad|iPod)\b|\blike Mac OS X\b")
 _EDGE_HTML = re.compile(r"\bEdge/\d")
 _EDGE_CHROMIUM = re.compile(r"\bEdg(?:A|iOS)?/")
 _OPERA = re.compile(r"\bOpera[ /]\d")
@@ -258,8 +300,8 @@ CHROMIUM_BRANDS = frozenset(brand for brand, _ in _HINT_FAMILIES)
 # One member of a Sec-CH-UA list: "Brand";v="124" (an RFC 8941 string: printable
 # ASCII, with \" and \\ escapes; only the v parameter).
 _BRAND = re.compile(
-    r'[ \t]*"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64})"'  # "Brand"
-    r'[ \t]*;[ \t]*v[ \t]*=[ \t]*"([0-9.]{1,32})"[ \t]*(,|$)'  # ;v="124" and a comma
+    r'[ \t]{0,64}"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64})"'  # "Brand"
+    r'[ \t]{0,64};[ \t]{0,64}v[ \t]{0,64}=[ \t]{0,64}"([0-9.]{1,32})"[ \t]{0,64}(,|$)'  # ;v="124",
 )
 _MAX_HINT_LENGTH = 1024
 _MAX_BRANDS = 16
@@ -342,15 +384,6 @@ def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     return user_agent.lstrip()[:max_length].rstrip()
 
 
-def may_be_internet_explorer(user_agent: str) -> bool:
-    """Cheap pre-check: False means the string cannot be IE or Trident.
-
-    A plain substring search on the lower-cased string for :data:`IE_MARKERS`,
-    no regular expression.
-    """
-    return has_ie_marker(user_agent.lower())
-
-
 def has_ie_marker(lowered: str) -> bool:
     """True when the lower-cased string holds one of :data:`IE_MARKERS`."""
     return (
@@ -385,6 +418,12 @@ def _numeric(parts: tuple[str | None, ...]) -> tuple[int, ...]:
 
 _browsers: Matcher = None  # built by warm_up()
 
+# A browser's product token whose version has no dot (linear: one bounded run of digits).
+_DOTLESS = re.compile(
+    r"\b((?:Chrome|Chromium|CriOS|Firefox|FxiOS|Edg|EdgA|EdgiOS|Edge|OPR|OPiOS|Version|"
+    r"SamsungBrowser|YaBrowser|Vivaldi|Opera|Safari)/\d{1,5})(?![\d.])"
+)
+
 
 def warm_up() -> None:
     """Build the browser parser now (about 0.05 s), rather than on the first request."""
@@ -404,6 +443,9 @@ def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
     if _browsers is None:
         warm_up()
     try:
+        # uap-core's rules want a dot in most versions: read "Chrome/118" as 118.0.
+        if "/" in user_agent and _DOTLESS.search(user_agent) is not None:
+            user_agent = _DOTLESS.sub(r"\1.0", user_agent)
         found = _browsers.extract(user_agent)
         if found is None:
             return "Other", ()
@@ -431,12 +473,14 @@ def _internet_explorer(lowered: str) -> tuple[str, tuple[int, ...]] | None:
 def _ie_version(lowered: str, engine_version: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
     """IE's real version, and whether it runs in a compatibility mode.
 
-    The version comes from MSIE N, IE 11's rv:11, IEMobile N (which on Windows
-    CE is a build number, so it comes after MSIE), or Pocket IE's own token. In
+    The version comes from IE Mobile's own IEMobile N, else MSIE N, IE 11's
+    rv:11, or Pocket IE's own token. In
     compatibility view and Enterprise Mode, desktop IE reports an older MSIE
     version than its engine: ``Trident/N`` is IE N+4 (IE 8 to 11), and that wins.
     """
-    for pattern in (_MSIE, _IE11_RV, _IEMOBILE, _POCKET_IE, _MSPIE):
+    # IE Mobile names its own version (IEMobile/9.0, IEMobile 8.12); MSIE there is
+    # the desktop engine's compatibility version.
+    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE, _MSPIE):
         found = pattern.search(lowered)
         if found is not None and found.group(1) is not None:
             reported = _version(found)
@@ -486,10 +530,40 @@ def detect(
         return Client(user_agent, family, version, _engine(user_agent), (), bot)
     engine, engine_version = ie
     # The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
-    # family; anything it cannot name but that has IE's tokens is IE itself.
+    # family; anything it cannot name but that has IE's tokens is IE itself,
+    # unless one of the shells it does not know names itself.
+    if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
+        shell = next((name for token, name in _IE_SHELLS if token in lowered), None)
+        if shell is not None:
+            return Client(user_agent, shell, _version(_SHELL_VERSION.search(lowered)), engine,
+                          engine_version, bot)  # fmt: skip
+    if family in _FEATURE_TOKEN_FAMILIES or (
+        family == "Outlook" and "ms-office" in lowered and "outlook" not in lowered
+    ):
+        family = "IE"
     if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
         if family != "IE Large Screen":
             family = "IE Mobile" if _contains_any(lowered, _MOBILE) else "IE"
         version, compatibility_mode = _ie_version(lowered, engine_version)
         return Client(user_agent, family, version, engine, engine_version, bot, compatibility_mode)
     return Client(user_agent, family, version, engine, engine_version, bot)
+
+
+# user_agents' descriptions, kept by string: at most 4,096 of them and 4 MiB of text.
+_in_full: BoundedTable[str, Any] = BoundedTable(4096, 4 * 1024 * 1024)
+
+
+def parse_in_full(user_agent: str) -> Any:
+    """``user_agents.parse`` of the first 512 characters: browser, OS and device.
+
+    ``user_agents`` matches with Python's own regular expressions, some of them
+    slow on long hostile strings, so it reads no more than :data:`DEFAULT_MAX_LENGTH`
+    characters (a few milliseconds at worst, once per distinct string). Returns
+    a ``user_agents.parsers.UserAgent``; the package has no type hints.
+    """
+    text = user_agent[:DEFAULT_MAX_LENGTH]
+    found = _in_full.data.get(text)
+    if found is None:
+        found = user_agents.parse(text)
+        _in_full.add(text, found, len(text) + 1024)
+    return found

@@ -5,12 +5,20 @@ combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
 field, and one User-Agent per line. Gzip files are read transparently. The log
 is read in blocks of 1 MiB and counted block by block, so memory depends on the
 number of distinct User-Agents, never on the length of the log; each distinct
-User-Agent is decided once (while at most 200,000 are remembered).
+User-Agent is decided once (while at most 200,000 are remembered), through the
+same decision and the same 512-character cap as the middleware's default.
+
+Log text is hostile input: every regular expression here runs in linear time at
+any length (no unbounded repeat that can backtrack over another), and quoted
+fields are read by a linear scan. Days must be real calendar dates written in
+ASCII digits, and the per-day table keeps the :data:`MAX_DAYS` latest days;
+requests on earlier days are added up apart (:attr:`ScanReport.earlier_days`).
 """
 
 from __future__ import annotations
 
 import gzip
+import heapq
 import io
 import json
 import os
@@ -20,17 +28,20 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from itertools import repeat
 from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
 from uagate._bounded import BoundedTable
+from uagate._text import printable
 from uagate.decision import Decider, Verdicts
+from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.policy import Policy
 
 __all__ = [
     "FORMATS",
+    "MAX_DAYS",
     "FileSummary",
     "LogInput",
     "LogScanner",
@@ -51,25 +62,26 @@ _REMEMBERED = 200_000
 _REMEMBERED_BYTES = 64 * 1024 * 1024
 _SAMPLE_LINES = 20
 
+#: How many days the per-day table keeps: the latest ten years' worth. Requests
+#: on earlier days are added up in :attr:`ScanReport.earlier_days`.
+MAX_DAYS = 3_660
+
 _MONTHS = {
     name.encode(): number
     for number, name in enumerate(
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
     )
 }
-_CLF_DAY = re.compile(rb"(\d\d)/([A-Z][a-z][a-z])/(\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_QUOTED = rb'"((?:[^"\\\n]|\\.)*)"'
-# host ident user [time] "request" status size "referer" "user-agent" [anything else]
-_COMBINED = re.compile(
-    rb"\S+ \S+ .*? \[(\d\d/[A-Z][a-z][a-z]/\d{4})[^\]]*\] "
-    + _QUOTED
-    + rb" \d{3} \S+ "
-    + _QUOTED
-    + rb" "
-    + _QUOTED
-    + rb"(.*)"
-)
+# Dates in ASCII digits only (a str pattern's \d would take other scripts' digits).
+_CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# host ident user [time] "request" status size "referer" "user-agent" [anything else]:
+# the regular expressions read what comes before a quoted field, _quoted_end() the
+# fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
+# most) and the time after the day to its "]" (64 at most): bounded repeats of
+# classes that cannot pass those brackets, so there is one way to match, found at once.
+_HEAD = re.compile(rb'\S+ \S+ [^\[]{0,255} \[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})[^\]]{0,64}\] "')
+_STATUS = re.compile(rb' [0-9]{3} \S+ "')
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
 _SEPARATOR = repeat(b'" "')
 _BRACKET = repeat(b"[")
@@ -110,7 +122,11 @@ class FileSummary:
 
 @dataclass
 class ScanReport:
-    """What the policy would do to the traffic of the logs read."""
+    """What the policy would do to the traffic of the logs read.
+
+    Texts that come from the logs (the gated clients' labels, and file names
+    in :meth:`to_dict`) are :func:`~uagate._text.printable`.
+    """
 
     policy: str
     requests: int = 0
@@ -120,8 +136,11 @@ class ScanReport:
     distinct_user_agents: int = 0
     gated_by_client: Counter[str] = field(default_factory=Counter)
     gated_by_reason: Counter[str] = field(default_factory=Counter)
-    #: day (YYYY-MM-DD) -> [requests, gated]
+    #: day (YYYY-MM-DD) -> [requests, gated], for the MAX_DAYS latest days seen
     days: dict[str, list[int]] = field(default_factory=dict)
+    #: [requests, gated] on days before those in ``days`` (none unless the logs
+    #: span more than MAX_DAYS days)
+    earlier_days: list[int] = field(default_factory=lambda: [0, 0])
     files: list[FileSummary] = field(default_factory=list)
 
     @property
@@ -141,7 +160,7 @@ class ScanReport:
             "bots": self.bots,
             "unreadable_lines": self.unreadable,
             "gated_by_client": [
-                {"client": label, "requests": count}
+                {"client": printable(label), "requests": count}
                 for label, count in ranked(self.gated_by_client)
             ],
             "gated_by_reason": [
@@ -157,8 +176,17 @@ class ScanReport:
                 }
                 for day, (requests, gated) in sorted(self.days.items())
             ],
+            "earlier_days": {
+                "requests": self.earlier_days[0],
+                "gated": self.earlier_days[1],
+            },
             "files": [
-                {"name": f.name, "format": f.format, "lines": f.lines, "unreadable": f.unreadable}
+                {
+                    "name": printable(f.name),
+                    "format": f.format,
+                    "lines": f.lines,
+                    "unreadable": f.unreadable,
+                }
                 for f in self.files
             ],
         }
@@ -172,7 +200,7 @@ def detect_format(head: bytes) -> str:
     json_lines = sum(1 for line in lines if _json_user_agent(line) is not _NOT_A_RECORD)
     if json_lines * 2 > len(lines):
         return "jsonl"
-    combined = sum(1 for line in lines if _COMBINED.fullmatch(line))
+    combined = sum(1 for line in lines if _combined_fields(line) is not None)
     if combined * 2 > len(lines):
         return "combined"
     return "user-agent"
@@ -188,20 +216,29 @@ def _json_user_agent(line: bytes) -> object:
         return _NOT_A_RECORD
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
         return _NOT_A_RECORD
     if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
         return _NOT_A_RECORD
     return record
 
 
+def _iso_day(year: int, month: int, day: int) -> str | None:
+    """The day as ``YYYY-MM-DD`` if it is a real calendar date (years 1 to 9999), else None."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # 0000-00-00, 2026-02-30, ...
+        return None
+
+
 def _clf_day(value: bytes) -> str | None:
-    """``27/Nov/2026`` as ``2026-11-27``; None when it is not a date."""
+    """``27/Nov/2026`` as ``2026-11-27``; None when it is not a real date in ASCII digits."""
     found = _CLF_DAY.match(value)
-    if found is None or found.group(2) not in _MONTHS:
+    if found is None:
         return None
     day, month, year = found.groups()
-    return f"{year.decode()}-{_MONTHS[month]:02d}-{day.decode()}"
+    number = _MONTHS.get(month)
+    return None if number is None else _iso_day(int(year), number, int(day))
 
 
 def _record_day(record: dict[str, object]) -> str | None:
@@ -218,8 +255,9 @@ def _day_of(value: object) -> str | None:
     if isinstance(value, str):
         found = _ISO_DAY.match(value)
         if found is not None:
-            return found.group(0)
-        return _clf_day(value.encode("latin-1", "replace"))
+            year, month, day = map(int, found.groups())
+            return _iso_day(year, month, day)
+        return _clf_day(value[:11].encode("latin-1", "replace"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             seconds = value / 1000 if value > 1e11 else value  # milliseconds
@@ -230,12 +268,18 @@ def _day_of(value: object) -> str | None:
 
 
 def _unescape(raw: bytes) -> bytes:
-    r"""Undo the escapes nginx (``\xHH``) and Apache (``\"``, ``\\``) write in logs."""
+    r"""Undo the escapes nginx (``\xHH``) and Apache (``\"``, ``\\``) write in logs.
+
+    Except those of control characters (``\x1B``, ``\x07``, ... and ``\x7F``):
+    they stay as written, so that no escape sequence the log kept harmless
+    becomes a real one in a family name that is then shown.
+    """
 
     def one(match: re.Match[bytes]) -> bytes:
         escaped = match.group(1)
         if escaped[:1] == b"x":
-            return bytes([int(escaped[1:], 16)])
+            code = int(escaped[1:], 16)
+            return match.group(0) if code < 0x20 or code == 0x7F else bytes([code])
         return escaped
 
     return _ESCAPE.sub(one, raw)
@@ -247,7 +291,12 @@ class LogScanner:
     def __init__(self, policy: Policy, policy_name: str) -> None:
         self.report = ScanReport(policy_name)
         # The decision and its cache, as in the middleware.
-        self._verdicts = Verdicts(Decider(policy), size=_REMEMBERED, max_bytes=_REMEMBERED_BYTES)
+        # Decided as the middleware decides: stripped, then cut to its default cap
+        # of 512 characters (raw bytes: 512 bytes), before any detection runs.
+        decider = Decider(policy, max_length=DEFAULT_MAX_LENGTH)
+        self._verdicts = Verdicts(decider, size=_REMEMBERED, max_bytes=_REMEMBERED_BYTES)
+        # The days in report.days, oldest first (a heap), to make room for a later one.
+        self._kept_days: list[str] = []
         self._distinct: set[int] = set()
         # What the text after a combined line's last '" "' counts as.
         self._tails: BoundedTable[bytes, _Seen] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
@@ -300,7 +349,9 @@ class LogScanner:
         verdict = self._verdicts(user_agent)
         client = verdict.client
         major = f" {client.version[0]}" if client.version else ""
-        return _Seen(verdict.gated, client.family + major, verdict.reason.value, client.is_bot)
+        # A family can be text a parser rule copied from the User-Agent: shown, so printable.
+        label = printable(client.family + major)
+        return _Seen(verdict.gated, label, verdict.reason.value, client.is_bot)
 
     def _count(self, user_agent: bytes, requests: int, day: str | None) -> None:
         """Add ``requests`` requests from one (raw, unescaped) User-Agent on ``day``."""
@@ -318,10 +369,31 @@ class LogScanner:
         if day is not None:
             totals = report.days.get(day)
             if totals is None:
-                report.days[day] = totals = [0, 0]
+                totals = self._new_day(day)
             totals[0] += requests
             if seen.gated:
                 totals[1] += requests
+
+    def _new_day(self, day: str) -> list[int]:
+        """The ``[requests, gated]`` to count a day not in the table yet under.
+
+        Its own new row while the table holds fewer than :data:`MAX_DAYS` days.
+        Then a day earlier than all of them counts under ``earlier_days``, and a
+        later one takes the row of the earliest, whose figures move there. So
+        the table ends with the latest days seen, each counted in full.
+        """
+        report = self.report
+        if len(report.days) >= MAX_DAYS:
+            if day < self._kept_days[0]:
+                return report.earlier_days
+            earliest = heapq.heapreplace(self._kept_days, day)
+            requests, gated = report.days.pop(earliest)
+            report.earlier_days[0] += requests
+            report.earlier_days[1] += gated
+        else:
+            heapq.heappush(self._kept_days, day)
+        report.days[day] = totals = [0, 0]
+        return totals
 
     def _user_agents(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
@@ -416,13 +488,60 @@ class LogScanner:
         for line in lines:
             if not line or line == b"\r":
                 continue
-            found = _COMBINED.fullmatch(line.rstrip(b"\r"))
-            iso = _clf_day(found.group(1)) if found is not None else None
-            if found is None or iso is None or (not more_fields and found.group(5).strip()):
+            fields = _combined_fields(line.rstrip(b"\r"))
+            iso = _clf_day(fields[0]) if fields is not None else None
+            if fields is None or iso is None or (not more_fields and fields[2].strip()):
                 summary.unreadable += 1
                 continue
-            raw = found.group(4)
+            raw = fields[1]
             self._count(_unescape(raw) if b"\\" in raw else raw, 1, iso)
+
+
+def _quoted_end(line: bytes, start: int) -> int:
+    r"""Where the quoted field whose text starts at ``start`` closes (its quote), or -1.
+
+    A field's text is bytes other than a quote or a backslash, and backslash
+    escapes of any one byte (``\"``, ``\\``, ``\x22``), so it closes at the first
+    quote after an even run of backslashes. Each byte is looked at a bounded
+    number of times: linear at any length.
+    """
+    at = start
+    while True:
+        quote = line.find(b'"', at)
+        if quote < 0:
+            return -1
+        # The backslashes just before this quote (a run never reaches back past
+        # `at`, which follows the opening quote or a quote that was escaped).
+        run = quote - at - len(line[at:quote].rstrip(b"\\"))
+        if run % 2 == 0:
+            return quote
+        at = quote + 1
+
+
+def _combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """The day (``27/Nov/2026``), the raw User-Agent and what follows it, of a combined line.
+
+    None when the line (without its newline) is not one:
+    ``host ident user [time] "request" status size "referer" "user-agent"``,
+    then anything (``fields[2]``, empty on a plain combined line).
+    """
+    head = _HEAD.match(line)
+    if head is None:
+        return None
+    end = _quoted_end(line, head.end())  # the request
+    if end < 0:
+        return None
+    status = _STATUS.match(line, end + 1)
+    if status is None:
+        return None
+    end = _quoted_end(line, status.end())  # the referer
+    if end < 0 or not line.startswith(b' "', end + 1):
+        return None
+    start = end + 3
+    end = _quoted_end(line, start)  # the User-Agent
+    if end < 0:
+        return None
+    return head.group(1), line[start:end], line[end + 1 :]
 
 
 def _tail_user_agent(tail: bytes) -> bytes | None:
@@ -492,8 +611,8 @@ def _blocks(stream: LogInput, summary: FileSummary) -> Iterator[bytes]:
 def _has_more_fields(head: bytes) -> bool:
     """True when sampled combined lines carry fields after the User-Agent."""
     for line in head.split(b"\n")[:_SAMPLE_LINES]:
-        found = _COMBINED.fullmatch(line.strip())
-        if found is not None and found.group(5).strip():
+        fields = _combined_fields(line.strip())
+        if fields is not None and fields[2].strip():
             return True
     return False
 

@@ -18,10 +18,12 @@ Which option switches on or shapes which step:
 - ``allow_continue``, ``continue_path``, ``continue_max_age``: the continue
   step, the verdict (its cookie) and the page (its link);
 - ``exclude_paths``, ``methods``, ``exclude``: the exclusions step;
-- ``policy``, ``max_user_agent_length``, ``cache_size``: the verdict;
+- ``policy``, ``max_user_agent_length``, ``cache_size``: the verdict (and
+  ``cache_size`` the kept pages, and whether the shortcut is taken at all);
 - ``report_only``, ``on_verdict``: finish;
 - ``page``, ``status_code``, ``default_language``: the page;
-- ``vary_user_agent``: the app's response (its ``Vary``).
+- ``vary_user_agent``: the app's response (its ``Vary``; with ``allow_continue``
+  it names ``Cookie`` too).
 
 The shortcut is taken only where no option adds a step to a request it
 settles (no exclusions, hook, continue flow or Vary, and a cache; for a gated
@@ -41,7 +43,8 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from uagate._headers import accepts, cookie_header, has_hints, scan, with_vary
+from uagate._headers import accepts as read_accepts
+from uagate._headers import cookie_header, has_hints, scan, with_vary
 from uagate._log import CONTROL, log_once, logger
 from uagate.continue_flow import ContinueFlow
 from uagate.decision import DEFAULT_CACHE_SIZE, Decider, Verdicts
@@ -57,7 +60,8 @@ __all__ = ["UAGateMiddleware", "VerdictHook"]
 VerdictHook = Callable[[HTTPConnection, Verdict], Awaitable[None] | None]
 
 _THIRTY_DAYS = 30 * 24 * 60 * 60
-_CONTINUE_PATH = re.compile(r"/[\w.-][\w./-]*")
+# ASCII letters, digits, '_', '-', '.' and '/', starting with one '/'.
+_CONTINUE_PATH = re.compile(r"/[\w.-][\w./-]*", re.ASCII)
 # What a passed response's Vary names with vary_user_agent: every request header
 # the verdict may depend on.
 _VARY = (b"User-Agent", b"Sec-CH-UA", b"Sec-CH-UA-Full-Version-List")
@@ -83,8 +87,8 @@ class UAGateMiddleware:
     """Answer Internet Explorer with the "We don't support Internet Explorer" page.
 
     Every other client reaches ``app`` untouched. All options are keyword-only
-    and all are checked before anything is built; ``docs/options.md``
-    documents each with its type and default.
+    and all are checked before anything is built; the README documents each
+    with its type and default.
     """
 
     def __init__(
@@ -108,7 +112,9 @@ class UAGateMiddleware:
         max_user_agent_length: int = DEFAULT_MAX_LENGTH,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        # 1. Check every option; nothing is built until all of them are good.
+        # 1. Check every option (the exclusions and the page check their own, and a
+        #    page template is rendered once to check it); nothing else is built
+        #    until all of them are good.
         if not callable(app):
             raise TypeError(f"UAGateMiddleware app must be an ASGI callable, not {app!r}")
         if not isinstance(policy, Policy):
@@ -134,10 +140,16 @@ class UAGateMiddleware:
             _require_bool(name, flag)
         _require_int("max_user_agent_length", max_user_agent_length, 16, 65536)
         _require_int("cache_size", cache_size, 0, 10_000_000)
-        if not isinstance(continue_path, str) or not _CONTINUE_PATH.fullmatch(continue_path):
+        if (
+            not isinstance(continue_path, str)
+            or not _CONTINUE_PATH.fullmatch(continue_path)
+            # A '.' or '..' segment: a browser would resolve it away, and miss the route.
+            or any(segment in (".", "..") for segment in continue_path.split("/"))
+        ):
             raise ValueError(
-                "UAGateMiddleware option continue_path must be a path of its own such as "
-                f"'/_uagate/continue' (not '/', not '//...'), not {continue_path!r}"
+                "UAGateMiddleware option continue_path must be a path of its own of ASCII "
+                "letters, digits and '_-./' such as '/_uagate/continue' (not '/', not '//...', "
+                f"no '.' or '..' segment), not {continue_path!r}"
             )
         _require_int("continue_max_age", continue_max_age, 1, 10 * 365 * 86400)
         exclusions = Exclusions(exclude_paths, methods, exclude)  # checks its three options
@@ -166,8 +178,6 @@ class UAGateMiddleware:
         plain = not (exclusions or on_verdict or allow_continue or vary_user_agent)
         self._known = self._verdicts.known if plain and cache_size else None
         self._unhinted = self._verdicts.unhinted
-        # Where the shortcut may answer a gated client too: the built-in page, enforced.
-        self._kept_page = None if report_only or gate_page.is_callable else gate_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
@@ -189,24 +199,15 @@ class UAGateMiddleware:
                                     break
                         except TypeError:  # a value that is not bytes, against the ASGI spec
                             break
-                        if not verdict.gated:
-                            try:
-                                scope["state"]["uagate"] = verdict
-                            except KeyError:
-                                scope["state"] = {"uagate": verdict}
-                            await self.app(scope, receive, send)
-                            return
-                        page = self._kept_page
-                        if page is None:
+                        if verdict.gated:  # the gate page is a step of finish
                             await self._finish(verdict, scope, receive, send)
                             return
-                        # Finish, for a gated client whose page is kept: log, then the page.
-                        log_gated(scope, verdict, False)
-                        accept, language = accepts(headers)
-                        status, raw_headers, body = page.kept(scope, verdict, accept, language)
-                        start = {"type": "http.response.start", "status": status}
-                        await send({**start, "headers": list(raw_headers)})
-                        await send({"type": "http.response.body", "body": body})
+                        # A passing client needs nothing but its verdict: the app.
+                        try:
+                            scope["state"]["uagate"] = verdict
+                        except KeyError:
+                            scope["state"] = {"uagate": verdict}
+                        await self.app(scope, receive, send)
                         return
         elif kind != "websocket" or not self._gate_websockets:
             await self.app(scope, receive, send)
@@ -255,7 +256,7 @@ class UAGateMiddleware:
         if verdict.gated and not self._report_only:
             flow = self._continue
             link = flow.link(scope) if flow is not None and is_http else ""
-            accept, accept_language = accepts or scan(scope["headers"])[3:]
+            accept, accept_language = accepts or read_accepts(scope["headers"])
             await self._page.send(scope, verdict, link, accept, accept_language, receive, send)
             return
         try:
@@ -289,6 +290,9 @@ def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
     client = verdict.client
+    # A parser rule can copy request text into the family (uap-core's CFNetwork rule
+    # takes up to 200 characters): no control characters in a log line.
+    family = CONTROL.sub("", client.family)
     version = ".".join(map(str, client.version)) or "?"
     # Control characters dropped, so a path cannot forge log lines, and at most 2,000
     # characters of it, so a 1 MB path does not make a 1 MB log line. (Not through
@@ -297,13 +301,13 @@ def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
     logger.info(
         "uagate: %s %s %s (%s) %s %s",
         "would gate" if report_only else "gated",
-        client.family,
+        family,
         version,
         verdict.reason.value,
         scope.get("method", "WEBSOCKET"),
         path,
         extra={
-            "uagate_family": client.family,
+            "uagate_family": family,
             "uagate_version": version,
             "uagate_reason": verdict.reason.value,
             "uagate_path": path,

@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
-import user_agents
-
 from uagate._shared import is_async_callable
-from uagate.detect import IE_FAMILIES, Client
+from uagate.detect import IE_FAMILIES, Client, parse_in_full
 
 __all__ = ["DEFAULT_POLICY", "FAMILIES", "Policy", "Reason", "Verdict"]
 
@@ -58,11 +56,10 @@ class Verdict:
     says and nobody pays for a description nobody reads.
     """
 
-    __slots__ = ("_client", "_describe", "_parsed", "_reason", "gated")
+    __slots__ = ("_describe", "_described", "_parsed", "gated")
 
     gated: bool
-    _reason: Reason | None
-    _client: Client | None
+    _described: tuple[Reason, Client] | None
     _describe: Callable[[], Verdict] | None
     _parsed: object
 
@@ -90,45 +87,42 @@ class Verdict:
     ) -> None:
         _set = object.__setattr__
         _set(self, "gated", gated)
-        _set(self, "_reason", reason)
-        _set(self, "_client", client)
+        _set(self, "_described", None if reason is None or client is None else (reason, client))
         _set(self, "_describe", describe)
         _set(self, "_parsed", None)
 
-    def _described(self) -> tuple[Reason, Client]:
-        describe = self._describe
-        if describe is not None:
+    def _description(self) -> tuple[Reason, Client]:
+        described = self._described
+        if described is None:
+            describe = self._describe
+            assert describe is not None  # one of the two is always set
             full = describe()
-            object.__setattr__(self, "_reason", full.reason)
-            object.__setattr__(self, "_client", full.client)
-            object.__setattr__(self, "_describe", None)
-        reason, client = self._reason, self._client
-        assert reason is not None  # set by __init__ or just above
-        assert client is not None
-        return reason, client
+            # One store, so that a thread reading meanwhile sees all or nothing.
+            described = full.reason, full.client
+            object.__setattr__(self, "_described", described)
+        return described
 
     @property
     def reason(self) -> Reason:
         """Why the client was gated or passed."""
-        reason = self._reason
-        return reason if reason is not None else self._described()[0]
+        return self._description()[0]
 
     @property
     def client(self) -> Client:
         """The client, as :func:`uagate.detect.detect` describes it."""
-        client = self._client
-        return client if client is not None else self._described()[1]
+        return self._description()[1]
 
     @property
     def parsed(self) -> Any:
         """The whole ``user_agents.UserAgent`` of the client: device, OS, ``is_mobile``, ...
 
-        Parsed on first use and kept with the verdict, which the gate remembers
-        per distinct User-Agent, so an app behind the gate need not parse again.
+        Parsed on first use (see :func:`uagate.detect.parse_in_full`) and kept
+        with the verdict, which the gate remembers per distinct User-Agent, so an
+        app behind the gate need not parse again.
         """
         parsed = self._parsed
         if parsed is None:
-            parsed = user_agents.parse(self.client.user_agent)
+            parsed = parse_in_full(self.client.user_agent)
             object.__setattr__(self, "_parsed", parsed)
         return parsed
 
@@ -202,6 +196,11 @@ def _as_version(name: str, value: object) -> tuple[int, ...]:
         )
     if any(p < 0 for p in parts):
         raise ValueError(f"Policy min_versions[{name!r}] must not be negative, not {value!r}")
+    if len(parts) > 3:
+        raise ValueError(
+            f"Policy min_versions[{name!r}] has {len(parts)} parts, but versions are compared "
+            f"by at most three (major, minor, patch); give {parts[:3]!r} or fewer"
+        )
     return tuple(parts)
 
 

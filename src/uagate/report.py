@@ -1,4 +1,9 @@
-"""A scan report as text: a table, JSON, CSV, or one self-contained HTML page."""
+"""A scan report as text: a table, JSON, CSV, or one self-contained HTML page.
+
+Every text that comes from the logs (the gated clients' labels, file names) is
+:func:`~uagate._text.printable` in each of them, and each text cell of the CSV
+is :func:`~uagate._text.csv_safe`, so that no spreadsheet runs it as a formula.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,16 @@ import html
 import io
 import json
 
+from uagate._text import csv_safe, printable
 from uagate.logscan import ScanReport, ranked
 
 __all__ = ["render_csv", "render_html", "render_json", "render_table"]
 
 # How many gated clients the table and the page list.
 _TOP = 15
+
+# The label of the row for the requests on days before those the report keeps.
+_EARLIER = "earlier days"
 
 
 def _share(part: int, whole: int) -> str:
@@ -22,6 +31,14 @@ def _share(part: int, whole: int) -> str:
 def render_json(report: ScanReport) -> str:
     """One JSON object; its ``requests`` and ``gated`` are integers."""
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _day_rows(report: ScanReport) -> list[tuple[str, list[int]]]:
+    """The per-day rows, oldest first, after one "earlier days" row when there were more days."""
+    rows = sorted(report.days.items())
+    if report.earlier_days[0]:
+        rows.insert(0, (_EARLIER, report.earlier_days))
+    return rows
 
 
 def render_table(report: ScanReport) -> str:
@@ -39,20 +56,20 @@ def render_table(report: ScanReport) -> str:
     if report.gated_by_client:
         lines += ["", f"{'gated client':28} {'requests':>10} {'share':>8}"]
         for label, count in ranked(report.gated_by_client)[:_TOP]:
-            lines.append(f"{label[:28]:28} {count:>10,} {_share(count, requests):>8}")
+            lines.append(f"{printable(label)[:28]:28} {count:>10,} {_share(count, requests):>8}")
         lines += ["", f"{'gated for':28} {'requests':>10} {'share':>8}"]
         for reason, count in ranked(report.gated_by_reason):
             lines.append(f"{reason:28} {count:>10,} {_share(count, requests):>8}")
     if report.days:
         lines += ["", f"{'day':12} {'requests':>10} {'gated':>8} {'share':>8}"]
-        for day, (day_requests, gated) in sorted(report.days.items()):
+        for day, (day_requests, gated) in _day_rows(report):
             lines.append(
                 f"{day:12} {day_requests:>10,} {gated:>8,} {_share(gated, day_requests):>8}"
             )
     lines += ["", f"{'file':40} {'format':10} {'lines':>10} {'unreadable':>10}"]
     for summary in report.files:
         lines.append(
-            f"{summary.name[-40:]:40} {summary.format:10} {summary.lines:>10,} "
+            f"{printable(summary.name)[-40:]:40} {summary.format:10} {summary.lines:>10,} "
             f"{summary.unreadable:>10,}"
         )
     return "\n".join(lines) + "\n"
@@ -62,23 +79,32 @@ def render_csv(report: ScanReport) -> str:
     """One table: ``section,key,requests,gated,share`` (share of the section's requests).
 
     Sections: ``total``, ``client`` and ``reason`` (gated requests, share of
-    all requests), ``day``, ``bots``, ``unreadable``.
+    all requests), ``day``, ``earlier_days`` (only when the logs span more days
+    than the per-day table keeps: the requests on the days before it), ``bots``,
+    ``unreadable``. Text cells are printable and :func:`~uagate._text.csv_safe`.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "key", "requests", "gated", "share"])
+
+    def row(section: str, key: str, *figures: object) -> None:
+        writer.writerow([section, csv_safe(printable(key)), *figures])
+
+    row("section", "key", "requests", "gated", "share")
     requests = report.requests
-    writer.writerow(["total", "all", requests, report.gated, f"{report.gated_share:.6f}"])
+    row("total", "all", requests, report.gated, f"{report.gated_share:.6f}")
     for label, count in ranked(report.gated_by_client):
-        writer.writerow(["client", label, count, count, f"{count / requests:.6f}"])
+        row("client", label, count, count, f"{count / requests:.6f}")
     for reason, count in ranked(report.gated_by_reason):
-        writer.writerow(["reason", reason, count, count, f"{count / requests:.6f}"])
+        row("reason", reason, count, count, f"{count / requests:.6f}")
+    earlier, earlier_gated = report.earlier_days
+    if earlier:
+        row("earlier_days", "all", earlier, earlier_gated, f"{earlier_gated / earlier:.6f}")
     for day, (day_requests, gated) in sorted(report.days.items()):
         share = gated / day_requests if day_requests else 0.0
-        writer.writerow(["day", day, day_requests, gated, f"{share:.6f}"])
+        row("day", day, day_requests, gated, f"{share:.6f}")
     bots_share = report.bots / requests if requests else 0.0
-    writer.writerow(["bots", "all", report.bots, "", f"{bots_share:.6f}"])
-    writer.writerow(["unreadable", "lines", report.unreadable, "", ""])
+    row("bots", "all", report.bots, "", f"{bots_share:.6f}")
+    row("unreadable", "lines", report.unreadable, "", "")
     return out.getvalue()
 
 
@@ -107,7 +133,7 @@ def _bars(rows: list[tuple[str, float, str]], title: str) -> str:
         y = index * row_height + 5
         bar = max(1.0, (width - label_width - 90) * value / peak) if value else 0.0
         parts.append(
-            f'<text x="0" y="{y + 15}">{html.escape(label)}</text>'
+            f'<text x="0" y="{y + 15}">{html.escape(printable(label))}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{bar:.1f}" height="{row_height - 6}" '
             'fill="#c0392b"/>'
             f'<text x="{label_width + bar + 6:.1f}" y="{y + 15}">{html.escape(caption)}</text>'
@@ -123,7 +149,9 @@ def render_html(report: ScanReport) -> str:
     attribute, so that a program can read the page back.
     """
     requests = report.requests
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(printable(text))
 
     def cell(name: str, value: int) -> str:
         return f'<td data-field="{e(name)}">{value:,}</td>'
@@ -160,7 +188,7 @@ def render_html(report: ScanReport) -> str:
             ),
             "</table>",
         ]
-    days = sorted(report.days.items())
+    days = _day_rows(report)
     if days:
         body += [
             "<h2>Share gated per day</h2>",
@@ -173,7 +201,8 @@ def render_html(report: ScanReport) -> str:
             ),
             '<table id="days"><tr><th>Day</th><th>Requests</th><th>Gated</th><th>Share</th></tr>',
             *(
-                f'<tr><td data-field="day">{e(day)}</td>{cell("requests", total)}'
+                f'<tr><td data-field="{"earlier_days" if day == _EARLIER else "day"}">'
+                f"{e(day)}</td>{cell('requests', total)}"
                 f"{cell('gated', gated)}<td>{_share(gated, total)}</td></tr>"
                 for day, (total, gated) in days
             ),
