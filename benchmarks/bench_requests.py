@@ -1,4 +1,4 @@
-"""In-process benchmark: uagate against the oracle, the limit of any User-Agent gate.
+r"""In-process benchmark: uagate against the oracle, the limit of any User-Agent gate.
 
 The oracle is a plain ASGI function that finds the ``user-agent`` header, looks
 its raw bytes up in a dict that already holds every verdict of the run (the
@@ -18,6 +18,8 @@ after it, as a server drops a request's scope once it is answered.
 
     .venv/bin/python benchmarks/bench_requests.py                      # the full run
     .venv/bin/python benchmarks/bench_requests.py --requests 3000 --rounds 1   # a smoke run
+    .venv/bin/python benchmarks/bench_requests.py --app starlette --only "bare app" \
+        "oracle as a class, default" "uagate seen, default"   # behind a Starlette app
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import user_agents
@@ -71,6 +74,16 @@ async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
         {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
     )
     await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _starlette() -> ASGIApp:
+    import http_apps
+
+    return http_apps.starlette
+
+
+#: The apps a gate can stand in front of.
+INNER: dict[str, Callable[[], ASGIApp]] = {"hello": lambda: bare_app, "starlette": _starlette}
 
 
 def oracle(app: ASGIApp, verdicts: dict[bytes, Verdict]) -> ASGIApp:
@@ -220,9 +233,14 @@ def serve(app: ASGIApp, requests: list[bytes]) -> float:
     return asyncio.run(run())
 
 
-def measure(variant: str, count: int, naive_count: int) -> float:
-    """One variant in this (fresh) process: microseconds per request."""
+def measure(variant: str, count: int, naive_count: int, inner: str = "hello") -> float:
+    """One variant in this (fresh) process: microseconds per request.
+
+    ``inner`` is the app behind the gate: the trivial one, or ``starlette``, a
+    Starlette app with one route (benchmarks/http_apps.py).
+    """
     requests = [encoded(user_agent) for user_agent in trace(count)]
+    bare_app = INNER[inner]()
     kind, _, preset = variant.partition(", ")
     if variant == "bare app":
         app: ASGIApp = bare_app
@@ -254,23 +272,36 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--naive-requests", type=int, default=5_000, help="the naive gate is slow")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--app", choices=list(INNER), default="hello", help="the app behind the gate"
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=VARIANTS, help="run these variants alone (no ratios table)"
+    )
     parser.add_argument("--variant", help=argparse.SUPPRESS)  # run one variant, print its time
     args = parser.parse_args(argv)
     if args.variant:
-        print(json.dumps(measure(args.variant, args.requests, args.naive_requests)))
+        print(json.dumps(measure(args.variant, args.requests, args.naive_requests, args.app)))
         return {}
 
-    times: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    variants = tuple(args.only or VARIANTS)
+    times: dict[str, list[float]] = {name: [] for name in variants}
     for round_ in range(args.rounds):
-        order = VARIANTS[round_ % len(VARIANTS) :] + VARIANTS[: round_ % len(VARIANTS)]
+        order = variants[round_ % len(variants) :] + variants[: round_ % len(variants)]
         for name in order:
-            command = [sys.executable, __file__, "--variant", name]
+            command = [sys.executable, __file__, "--variant", name, "--app", args.app]
             command += ["--requests", str(args.requests)]
             command += ["--naive-requests", str(args.naive_requests)]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             times[name].append(float(output.strip().splitlines()[-1]))
     medians = {name: statistics.median(values) for name, values in times.items()}
     distinct = len(set(trace(args.requests)))
+    if args.only:
+        print(f"{args.requests:,} requests ({distinct:,} distinct) to the {args.app} app, "
+              f"median of {args.rounds} rounds, each variant in a fresh process")  # fmt: skip
+        for name, value in medians.items():
+            print(f"{name:28} {value:11.3f} us/request")
+        return medians
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {args.requests:,} "
         f"requests ({distinct:,} distinct; {args.naive_requests:,} for the naive gate), "

@@ -68,6 +68,8 @@ def test_every_ie_and_trident_string_has_a_marker() -> None:
         ("//evil.com", "/evil.com/_uagate/continue?next="),
         ("/https://evil.com", "/https%3A//evil.com/_uagate/continue?next="),
         ("/tenant", "/tenant/_uagate/continue?next="),
+        ("/", "/_uagate/continue?next=%2Fpage"),
+        ("///", "/_uagate/continue?next=%2Fpage"),
         ("/t\u00e9nant", "/t%C3%A9nant/_uagate/continue?next="),
     ],
 )
@@ -143,3 +145,63 @@ def test_the_verdict_carries_the_parsed_user_agent_once() -> None:
         "Android",
         "Chrome Mobile",
     )
+
+
+def test_a_predicate_that_fails_passes_the_client_with_its_verdict() -> None:
+    """A predicate that raises counts as False: the app, a hook and check() all see a pass."""
+    from starlette.requests import HTTPConnection
+
+    from uagate import Policy, Reason, Verdict
+
+    def predicate(client: object) -> bool:
+        return {"Chrome": False}[client.family]  # type: ignore[attr-defined]
+
+    policy = Policy(predicate=predicate)
+    seen: list[Verdict] = []
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        seen.append(scope["state"]["uagate"])  # type: ignore[index]
+        await hello_asgi(scope, receive, send)  # type: ignore[arg-type]
+
+    def hook(request: HTTPConnection, verdict: Verdict) -> None:
+        seen.append(verdict)
+
+    gate = UAGateMiddleware(app, policy=policy, on_verdict=hook)  # type: ignore[arg-type]
+    response = TestClient(gate).get("/", headers={"User-Agent": testing.FIREFOX})
+    assert response.status_code == 200
+    expected = check(testing.FIREFOX, policy=policy)
+    assert (expected.gated, expected.reason) == (False, Reason.SUPPORTED)
+    assert seen == [expected, expected]
+
+
+def test_a_hook_that_reads_the_body_cannot_take_it_from_the_app() -> None:
+    """The hook gets the request without its body; the app still reads all of it."""
+    from starlette.requests import HTTPConnection, Request
+    from starlette.responses import PlainTextResponse
+
+    from uagate import Verdict
+
+    async def hook(request: HTTPConnection, verdict: Verdict) -> None:
+        await request.body()  # type: ignore[attr-defined]
+
+    async def echo(scope: dict[str, object], receive: object, send: object) -> None:
+        body = await Request(scope, receive).body()  # type: ignore[arg-type]
+        await PlainTextResponse(body)(scope, receive, send)  # type: ignore[arg-type]
+
+    client = TestClient(UAGateMiddleware(echo, on_verdict=hook))  # type: ignore[arg-type]
+    response = client.post("/", content=b"the body", headers={"User-Agent": testing.CHROME})
+    assert response.text == "the body"
+
+
+def test_check_refuses_a_bad_cap_and_reads_text_no_request_could_carry() -> None:
+    """check() takes max_length as the middleware does, and lone surrogates never raise."""
+    from uagate import Reason
+
+    with pytest.raises(ValueError, match="max_length"):
+        check(testing.IE11, max_length=-1)
+    with pytest.raises(TypeError, match="max_length"):
+        check(testing.IE11, max_length="512")  # type: ignore[arg-type]
+    assert check(testing.IE11 + "\udcff").reason is Reason.INTERNET_EXPLORER
+    assert check(testing.CHROME + "\udcff").reason is Reason.SUPPORTED
+    long_chrome = testing.CHROME + " " + "x" * 900
+    assert check(long_chrome, max_length=1024).client.user_agent == long_chrome

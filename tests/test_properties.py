@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from hypothesis import event, given
 from hypothesis import strategies as st
+from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 
-from uagate import Policy, UAGateMiddleware, Verdict, testing
+from uagate import Policy, UAGateMiddleware, Verdict, _log, testing
 
 from .conftest import http_scope, run_asgi
 
@@ -312,6 +315,18 @@ def test_nothing_from_the_request_comes_back_unescaped(text: str, where: str) ->
         assert text.encode() not in body
 
 
+class Keeper(logging.Handler):
+    """Keeps each uagate record's message and its extra fields."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.kept: list[tuple[str, dict[str, object]]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        extra = {key: value for key, value in vars(record).items() if key.startswith("uagate_")}
+        self.kept.append((record.getMessage(), extra))
+
+
 class VerdictApp:
     """An app that keeps the verdict each request reached it with."""
 
@@ -328,6 +343,14 @@ def _hook(request: object, verdict: Verdict) -> None:
     return None
 
 
+def _page(request: object, verdict: Verdict) -> Response:
+    return PlainTextResponse(f"old {verdict.client.family}", status_code=406)
+
+
+def _exclude(request: HTTPConnection) -> bool:
+    return request.url.path.startswith("/docs")
+
+
 GATE_OPTIONS = st.fixed_dictionaries(
     {},
     optional={
@@ -338,7 +361,10 @@ GATE_OPTIONS = st.fixed_dictionaries(
         "on_verdict": st.sampled_from([None, _hook]),
         "allow_continue": st.booleans(),
         "vary_user_agent": st.booleans(),
-        "page": st.sampled_from([None, "<p>$heading $family $version</p>"]),
+        "page": st.sampled_from([None, "<p>$heading $family $version</p>", _page]),
+        "exclude": st.sampled_from([None, _exclude]),
+        "gate_websockets": st.booleans(),
+        "default_language": st.sampled_from(["en", "de", "ar"]),
         "cache_size": st.sampled_from([1, 10, 10_000]),
         "max_user_agent_length": st.sampled_from([64, 512]),
         "status_code": st.sampled_from([406, 200]),
@@ -366,15 +392,30 @@ def test_the_shortcut_changes_no_response_and_no_verdict(
     with_shortcut = UAGateMiddleware(with_app, **options)
     without_shortcut = UAGateMiddleware(without_app, **options)
     without_shortcut._known = None
+    logger = logging.getLogger("uagate")
+    records: dict[bool, list[tuple[str, dict[str, object]]]] = {True: [], False: []}
     taken = 0
     for headers, method, path in requests * 2:
         scope = http_scope(list(headers), method=method, path=path)
         known = with_shortcut._known
         taken += known is not None and any(
-            name == b"user-agent" and value in known for name, value in headers
+            name == b"user-agent" and (value in known or value in with_shortcut._unhinted)
+            for name, value in headers
         )
-        first = asyncio.run(run_asgi(with_shortcut, dict(scope, headers=list(headers))))
-        second = asyncio.run(run_asgi(without_shortcut, dict(scope, headers=list(headers))))
-        assert first == second
+        answers = []
+        for shortcut, gate in ((True, with_shortcut), (False, without_shortcut)):
+            keeper = Keeper()
+            _log._logged_causes.clear()  # each gate may log its once-per-cause warnings
+            logger.addHandler(keeper)
+            level = logger.level
+            logger.setLevel(logging.INFO)
+            try:
+                answers.append(asyncio.run(run_asgi(gate, dict(scope, headers=list(headers)))))
+            finally:
+                logger.removeHandler(keeper)
+                logger.setLevel(level)
+            records[shortcut] += keeper.kept
+        assert answers[0] == answers[1]
     assert with_app.verdicts == without_app.verdicts
+    assert records[True] == records[False]
     event("the shortcut was taken" if taken else "the shortcut was not taken")

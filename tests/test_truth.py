@@ -113,10 +113,9 @@ def test_app_hook_and_log_see_what_check_says_on_every_row(
             # shortcut gate: the app saw it, or the log recorded it
             if expected[0]:
                 record = next(records)
-                assert (record.uagate_family, record.uagate_reason) == (  # type: ignore[attr-defined]
-                    expected[2],
-                    expected[1].value,  # type: ignore[attr-defined]
-                ), raw
+                logged = (record.uagate_family, record.uagate_version, record.uagate_reason)  # type: ignore[attr-defined]
+                version = ".".join(map(str, expected[3])) or "?"  # type: ignore[call-overload]
+                assert logged == (expected[2], version, expected[1].value), raw  # type: ignore[attr-defined]
             else:
                 assert seen_fields(next(apps)) == expected, raw
             # hooked gate: the hook saw it (and the log, or the app, too)
@@ -133,3 +132,41 @@ def test_app_hook_and_log_see_what_check_says_on_every_row(
         check(ua.encode("latin-1", "replace").decode("latin-1"), policy=policy).gated
         for ua in user_agents
     )
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_ie_strings_with_chromium_hints_are_seen_as_check_says(preset: str) -> None:
+    """IE-like corpus strings sent with Chromium's hints, twice: the app sees check()'s verdict."""
+    policy = PRESETS[preset]
+    hints = {"sec-ch-ua": '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"'}
+    user_agents = [
+        ua for ua in corpus_user_agents() if "msie" in ua.lower() or "trident" in ua.lower()
+    ]
+    seen: list[Verdict] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["state"]["uagate"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def send(message: dict[str, object]) -> None:
+        return None
+
+    gate = UAGateMiddleware(app, policy=policy)
+
+    async def run() -> None:
+        for user_agent in user_agents:
+            headers = [(b"user-agent", user_agent.encode("latin-1", "replace"))]
+            headers += [(name.encode(), value.encode()) for name, value in hints.items()]
+            for _ in range(2):
+                await gate(http_scope(list(headers)), _noop_receive, send)  # type: ignore[arg-type]
+
+    asyncio.run(run())
+    expected = [
+        seen_fields(check(ua.encode("latin-1", "replace").decode("latin-1"), hints, policy=policy))
+        for ua in user_agents
+        for _ in range(2)
+    ]
+    passed = [fields for fields in expected if not fields[0]]
+    assert [seen_fields(verdict) for verdict in seen] == passed
+    assert len(passed) > 6000

@@ -31,7 +31,7 @@ def safe_next(value: str | None) -> str:
     control characters (browsers drop tabs and newlines, and CR/LF could split
     a header) are refused, also when percent-encoded once or several times.
     """
-    if not value or len(value) > 2048:
+    if not value or len(value) > 8192:
         return "/"
     decoded = value
     for _ in range(4):  # undo nested percent-encoding, e.g. %252F
@@ -77,15 +77,16 @@ class ContinueFlow:
         ``request.url`` (which decodes the query as strict UTF-8): any bytes,
         even a lone surrogate in the path, round-trip.
         """
-        # As starlette's URL writes a path: '?', '#' and '\' stay part of it.
-        target = _encoded(scope["path"], "/")
+        # As starlette's URL writes a path: '?', '#' and '\' stay part of it; one
+        # leading '/' (under a root path of "/", a server may give "//page").
+        target = "/" + _encoded(scope["path"].lstrip("/"), "/")
         query = scope.get("query_string", b"")
         if query:
             # Percent-encoded as raw bytes first: IE sends a typed query in its code page
             # (not UTF-8), and it must come back byte for byte after the redirect.
             target += "?" + quote_from_bytes(query, safe="!$&'()*+,;=:@/?%~")
-        root = scope.get("root_path", "")
-        root = "/" + _encoded(root.lstrip("/"), "/") if root else ""
+        root = scope.get("root_path", "").strip("/")
+        root = "/" + _encoded(root, "/") if root else ""
         return f"{root}{self.path}?next={quote(target, safe='')}"
 
     @staticmethod

@@ -33,9 +33,9 @@ HeaderValue = bytes | str | None
 #: How many verdicts a :class:`Verdicts` remembers by default.
 DEFAULT_CACHE_SIZE = 10_000
 
-#: How many bytes of header text each table of a :class:`Verdicts` keeps alive at
-#: most (16 MiB): with ``max_user_agent_length=65536``, about 270 of the longest
-#: User-Agents. (Only IE-like strings reach the two smaller tables.)
+#: How many bytes of header text a :class:`Verdicts` keeps alive in its main table
+#: (16 MiB; its two tables of IE-like strings a quarter of that each): with
+#: ``max_user_agent_length=65536``, about 270 of the longest User-Agents.
 CACHE_BYTES = 16 * 1024 * 1024
 
 # Values that clients and proxies send in place of a User-Agent.
@@ -183,8 +183,9 @@ class Verdicts:
       the User-Agent; the shortcut reads it too, for such requests only;
     - and those of IE-like strings with hint headers, keyed by all three.
 
-    Each table holds at most ``size`` entries and ``max_bytes`` bytes of header
-    text (:data:`CACHE_BYTES` unless told), the oldest making room; values longer
+    Each table holds at most ``size`` entries; the first at most ``max_bytes``
+    bytes of header text (:data:`CACHE_BYTES` unless told) and the other two a
+    quarter of that each, the oldest making room; values longer
     than 2,048 characters are kept by a digest. ``size=0`` remembers nothing.
     """
 
@@ -195,8 +196,9 @@ class Verdicts:
     ) -> None:
         self.decider = decider
         self._known: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
-        self._unhinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
-        self._hinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes)
+        # IE-like strings are rare: a quarter of the budget each for their two tables.
+        self._unhinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes // 4)
+        self._hinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes // 4)
         self.known = self._known.data
         self.unhinted = self._unhinted.data
 
@@ -259,6 +261,10 @@ def check(
         >>> verdict.gated, str(verdict.reason), verdict.client.family
         (True, 'internet-explorer', 'IE')
     """
+    if isinstance(max_length, bool) or not isinstance(max_length, int):
+        raise TypeError(f"check() max_length must be an int, not {max_length!r}")
+    if not 16 <= max_length <= 65536:
+        raise ValueError(f"check() max_length must be from 16 to 65536, not {max_length}")
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
     return _verdicts_for(policy, max_length)(
         user_agent, lowered.get("sec-ch-ua"), lowered.get("sec-ch-ua-full-version-list")

@@ -381,7 +381,9 @@ def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """
     if isinstance(user_agent, bytes):
         return user_agent.lstrip(_LATIN1_SPACE)[:max_length].decode("latin-1").rstrip()
-    return user_agent.lstrip()[:max_length].rstrip()
+    text = user_agent.lstrip()[:max_length].rstrip()
+    # A lone surrogate (text that no request could carry) cannot reach the matcher.
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def has_ie_marker(lowered: str) -> bool:

@@ -80,7 +80,10 @@ _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
 # most) and the time after the day to its "]" (64 at most): bounded repeats of
 # classes that cannot pass those brackets, so there is one way to match, found at once.
-_HEAD = re.compile(rb'\S+ \S+ [^\[]{0,255} \[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})[^\]]{0,64}\] "')
+_HEAD = re.compile(
+    rb"\S{1,255} \S{1,255} [^\[]{0,255} "  # host ident user (each at most 255 bytes)
+    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})[^\]]{0,64}\] "'  # [time] and the request's quote
+)
 _STATUS = re.compile(rb' [0-9]{3} \S+ "')
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
 _SEPARATOR = repeat(b'" "')

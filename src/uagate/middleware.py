@@ -48,7 +48,7 @@ from uagate._headers import cookie_header, has_hints, scan, with_vary
 from uagate._log import CONTROL, log_once, logger
 from uagate.continue_flow import ContinueFlow
 from uagate.decision import DEFAULT_CACHE_SIZE, Decider, Verdicts
-from uagate.detect import DEFAULT_MAX_LENGTH, warm_up
+from uagate.detect import DEFAULT_MAX_LENGTH, Client, cap, warm_up
 from uagate.exclusions import Exclusions, RequestPredicate
 from uagate.page import DEFAULT_STATUS_CODE, Page, PageCallable
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
@@ -231,8 +231,7 @@ class UAGateMiddleware:
                 verdict = Verdict(False, Reason.CONTINUED, verdict.client)
         except Exception as exc:  # fail open: a bug in detection never breaks the site
             log_once(exc, "deciding for a request", traceback=True)
-            await self.app(scope, receive, send)
-            return
+            verdict = _unparseable(user_agent, self._verdicts.decider.max_length)
         await self._finish(verdict, scope, receive, send, (accept, accept_language))
 
     async def _finish(
@@ -251,7 +250,8 @@ class UAGateMiddleware:
         if verdict.gated:
             log_gated(scope, verdict, self._report_only)
         if self._on_verdict is not None:
-            request = Request(scope, receive) if is_http else HTTPConnection(scope)
+            # Without the body: reading it here would leave none for the app.
+            request = Request(scope) if is_http else HTTPConnection(scope)
             await _call_hook(self._on_verdict, request, verdict)
         if verdict.gated and not self._report_only:
             flow = self._continue
@@ -274,6 +274,12 @@ class UAGateMiddleware:
         except Exception as exc:  # fail open: an exclusion that raises lets the request through
             log_once(exc, "the exclude callable", traceback=True)
             return True
+
+
+def _unparseable(user_agent: object, max_length: int) -> Verdict:
+    """The passing verdict of a request whose decision failed: reason ``unparseable``."""
+    raw = user_agent if isinstance(user_agent, (bytes, str)) else b""
+    return Verdict(False, Reason.UNPARSEABLE, Client(cap(raw, max_length)))
 
 
 async def _call_hook(hook: VerdictHook, request: HTTPConnection, verdict: Verdict) -> None:

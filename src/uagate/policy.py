@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
+from uagate._log import log_once
 from uagate._shared import is_async_callable
 from uagate.detect import IE_FAMILIES, Client, parse_in_full
 
@@ -205,12 +206,20 @@ def _as_version(name: str, value: object) -> tuple[int, ...]:
 
 
 def _ask(predicate: Predicate, client: Client) -> bool:
-    """The predicate's answer, which must be a bool (an awaitable would always be true)."""
-    answer = predicate(client)
-    if not isinstance(answer, bool):
-        if inspect.iscoroutine(answer):
-            answer.close()
-        raise TypeError(f"Policy predicate returned {type(answer).__name__}, not a bool")
+    """The predicate's answer, which must be a bool (an awaitable would always be true).
+
+    A predicate that raises, or answers anything but a bool, is logged once per
+    cause and counts as ``False``: the client passes, as it would without it.
+    """
+    try:
+        answer = predicate(client)
+        if not isinstance(answer, bool):
+            if inspect.iscoroutine(answer):
+                answer.close()
+            raise TypeError(f"Policy predicate returned {type(answer).__name__}, not a bool")
+    except Exception as exc:
+        log_once(exc, "the policy predicate", traceback=True, outcome="the client passes")
+        return False
     return answer
 
 
