@@ -407,13 +407,15 @@ def test_the_shortcut_changes_no_response_and_no_verdict(
             keeper = Keeper()
             _log._logged_causes.clear()  # each gate may log its once-per-cause warnings
             logger.addHandler(keeper)
-            level = logger.level
+            level, propagate = logger.level, logger.propagate
             logger.setLevel(logging.INFO)
+            logger.propagate = False
             try:
                 answers.append(asyncio.run(run_asgi(gate, dict(scope, headers=list(headers)))))
             finally:
                 logger.removeHandler(keeper)
                 logger.setLevel(level)
+                logger.propagate = propagate
             records[shortcut] += keeper.kept
         assert answers[0] == answers[1]
     assert with_app.verdicts == without_app.verdicts

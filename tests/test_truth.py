@@ -50,15 +50,17 @@ class Recorder(logging.Handler):
 
 @pytest.fixture
 def gated_records() -> Iterator[Recorder]:
-    """The uagate logger at INFO, its records kept."""
+    """The uagate logger at INFO, its records kept (and sent nowhere else)."""
     logger = logging.getLogger("uagate")
     recorder = Recorder()
-    old_level = logger.level
+    old_level, old_propagate = logger.level, logger.propagate
     logger.addHandler(recorder)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # tens of thousands of records: none to the root's handlers
     yield recorder
     logger.removeHandler(recorder)
     logger.setLevel(old_level)
+    logger.propagate = old_propagate
 
 
 async def _noop_receive() -> dict[str, object]:
