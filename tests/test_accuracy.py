@@ -136,7 +136,7 @@ def test_ie_version_agrees_with_the_sources(rows: list[Row]) -> None:
     assert len(scored) > 5000
     assert len(agree) >= 0.995 * len(scored)
     share = 100 * len(agree) / len(scored)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "detection.md").read_text(encoding="utf-8")
     assert f"agrees with the source's own on {share:.1f}%" in readme
 
 
@@ -159,7 +159,7 @@ def test_length_cap_reads_every_real_string_whole(rows: list[Row]) -> None:
 
 def test_readme_accuracy_table_is_what_the_code_gives(rows: list[Row]) -> None:
     """Every row of the README's accuracy table matches the counts computed here."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "detection.md").read_text(encoding="utf-8")
     table = re.findall(r"^\| `(\w+)` \| ([\d,]+) \| ([\d,]+) \| ([\d,]+) \|$", readme, re.M)
     computed = {}
     for label in {r.label for r in rows}:

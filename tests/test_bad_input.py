@@ -121,7 +121,7 @@ def test_a_query_string_that_is_not_utf8_survives_the_continue_link(
     with caplog.at_level(logging.INFO, logger="uagate"):
         messages = asyncio.run(run_asgi(app, scope))
     assert messages[0]["status"] == 406
-    assert "gated IE 11.0 (internet-explorer) GET /docs" in caplog.text
+    assert "gated GET /docs: IE 11.0 (internet-explorer)" in caplog.text
     body = b"".join(m.get("body", b"") for m in messages[1:]).decode("utf-8")
     found = re.search(r'href="(/_uagate/continue[^"]*)"', body)
     assert found is not None

@@ -150,3 +150,59 @@ def test_four_part_minimums_are_refused_with_a_clear_error() -> None:
         "Chrome/6.0.458.1 Safari/533.4"
     )
     assert not check(at_minimum, policy=Policy(min_versions={"chrome": (6, 0, 458)})).gated
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (Windows NT 6.1; rv:6.0) Gecko/20110814 Firefox/6.0 Google Favicon",
+        "Mozilla/5.0 (Linux; Android 4.2.1; en-us; Nexus 5 Build/JOP40D) AppleWebKit/535.19 "
+        "(KHTML, like Gecko; googleweblight) Chrome/38.0.1025.166 Mobile Safari/535.19",
+        "Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko RuxitSynthetic/1.0 "
+        "v123 t456",
+        "ELB-HealthChecker/2.0",
+        "GoogleHC/1.0",
+        "Consul Health Check",
+        "check_http/v2.3.3 (monitoring-plugins 2.3.3)",
+        "Zabbix",
+        "PostmanRuntime/7.36.0",
+        "Java-http-client/17.0.9",
+        "undici",
+        "Deno/1.42.0",
+        "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    ],
+)
+def test_monitors_health_checks_and_tools_are_bots(user_agent: str) -> None:
+    """Health checks, synthetic monitors, HTTP tools and proxies pass as bots, never gated."""
+    for policy in (Policy(), Policy.modern()):
+        verdict = check(user_agent, policy=policy)
+        assert (verdict.gated, verdict.client.is_bot) == (False, True), policy
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; Trident/6.0; "
+        "2345Explorer 5.0.0.14136)",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/7.0; LBBROWSER)",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/6.0; BIDUBrowser 8.3)",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/7.0; QIHU 360EE)",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 5.1; AOL Explorer 1.4)",
+        "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.0; Windows Live Writer 1.0)",
+        "Mozilla/5.0 (Windows NT 6.3; Win64; x64; Trident/7.0; MSAppHost/2.0; rv:11.0) like Gecko",
+    ],
+)
+def test_more_ie_shells_are_trident_apps(user_agent: str) -> None:
+    """Shells the parser calls IE are Trident apps: gate_trident_apps=False lets them pass."""
+    verdict = check(user_agent, policy=Policy(gate_trident_apps=False))
+    assert (verdict.gated, verdict.reason) == (False, Reason.TRIDENT_APP_ALLOWED)
+
+
+def test_ios_browsers_in_desktop_mode_run_webkit() -> None:
+    """Chrome and Edge on an iPad asking for desktop pages still name CriOS/EdgiOS: WebKit."""
+    for token in ("CriOS/124.0.6367.111", "EdgiOS/124.2478.50"):
+        user_agent = (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+            f"Gecko) {token} Safari/605.1.15"
+        )
+        assert check(user_agent).client.engine == "WebKit"

@@ -10,10 +10,14 @@ from starlette.testclient import TestClient
 
 from uagate import Client, Policy, Reason, UAGateMiddleware, check
 from uagate.testing import (
+    BINGBOT,
     CHROME,
+    CHROME_120,
     EDGE,
+    EDGE_120,
     EDGE_LEGACY,
     FIREFOX,
+    FIREFOX_121,
     GOOGLEBOT,
     IE8,
     IE10,
@@ -21,6 +25,7 @@ from uagate.testing import (
     IE11_COMPATIBILITY_VIEW,
     OUTLOOK,
     SAFARI,
+    SAFARI_17_2,
 )
 
 from .test_middleware import hello_asgi
@@ -157,11 +162,15 @@ def test_min_versions_cannot_be_changed_afterwards() -> None:
         pytest.param(firefox(121), False, Reason.SUPPORTED, id="firefox-121"),
         pytest.param(safari("17.1"), True, Reason.OUTDATED, id="safari-17.1"),
         pytest.param(safari("17.2"), False, Reason.SUPPORTED, id="safari-17.2"),
-        pytest.param(EDGE, False, Reason.SUPPORTED, id="edge-120"),
+        pytest.param(EDGE_120, False, Reason.SUPPORTED, id="edge-120"),
         pytest.param(EDGE_LEGACY, True, Reason.OUTDATED, id="edgehtml-18"),
         pytest.param(CHROME, False, Reason.SUPPORTED, id="testing-chrome"),
         pytest.param(FIREFOX, False, Reason.SUPPORTED, id="testing-firefox"),
         pytest.param(SAFARI, False, Reason.SUPPORTED, id="testing-safari"),
+        pytest.param(EDGE, False, Reason.SUPPORTED, id="testing-edge"),
+        pytest.param(CHROME_120, False, Reason.SUPPORTED, id="testing-chrome-120"),
+        pytest.param(FIREFOX_121, False, Reason.SUPPORTED, id="testing-firefox-121"),
+        pytest.param(SAFARI_17_2, False, Reason.SUPPORTED, id="testing-safari-17.2"),
         pytest.param(IE11, True, Reason.INTERNET_EXPLORER, id="ie11"),
         pytest.param(GOOGLEBOT, False, Reason.BOT, id="googlebot"),
     ],
@@ -389,3 +398,56 @@ def test_policies_are_hashable_values() -> None:
     assert Policy.modern() == Policy.modern()
     assert hash(Policy.modern()) == hash(Policy.modern())
     assert hash(Policy()) != hash(Policy.modern())
+
+
+def test_policy_fields_are_keyword_only() -> None:
+    """Policy(True) is refused like UAGateMiddleware's positional options: name each field."""
+    with pytest.raises(TypeError, match="positional"):
+        Policy(True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="positional"):
+        Policy(False, False, True)  # type: ignore[call-arg]
+    assert Policy(gate_ie=True) == Policy()
+
+
+def test_modern_takes_changes_to_its_fields() -> None:
+    """Policy.modern(gate_bots=True) is the modern preset with that field changed."""
+    policy = Policy.modern(gate_bots=True)
+    assert policy.gate_bots is True
+    assert policy.min_versions == Policy.modern().min_versions
+    assert policy == Policy(gate_bots=True, min_versions=Policy.modern().min_versions)
+    assert check(BINGBOT, policy=policy).reason is Reason.INTERNET_EXPLORER
+    assert check(BINGBOT, policy=Policy.modern()).reason is Reason.BOT
+
+
+def test_modern_min_versions_replaces_the_preset_minimums() -> None:
+    """min_versions= replaces the preset's minimums; merged with them, it adds a family."""
+    replaced = Policy.modern(min_versions={"chrome": 125})
+    assert dict(replaced.min_versions) == {"chrome": (125,)}
+    assert check(chrome(124), policy=replaced).gated
+    assert not check(firefox(100), policy=replaced).gated
+    merged = Policy.modern(min_versions={**Policy.modern().min_versions, "chrome": 125})
+    assert check(chrome(124), policy=merged).gated
+    assert check(firefox(120), policy=merged).gated
+    assert merged.min_versions["safari"] == (17, 2)
+
+
+def test_modern_changes_are_checked_like_the_constructors() -> None:
+    """A change is validated as in Policy(...): IE's minimum needs gate_ie off."""
+    with pytest.raises(ValueError, match="gate_ie"):
+        Policy.modern(min_versions={"ie": 11})
+    allowed = Policy.modern(gate_ie=False, min_versions={"ie": 11})
+    assert not check(IE11, policy=allowed).gated
+    assert check(IE10, policy=allowed).reason is Reason.OUTDATED
+    with pytest.raises(TypeError, match="gate_bots must be a bool"):
+        Policy.modern(gate_bots="yes")
+
+
+def test_modern_names_every_unknown_field() -> None:
+    """Misspelt names raise TypeError naming each of them, and listing the real fields."""
+    with pytest.raises(TypeError) as raised:
+        Policy.modern(gate_bot=True, min_version={"chrome": 125})
+    message = str(raised.value)
+    assert "'gate_bot'" in message
+    assert "'min_version'" in message
+    assert "gate_bots" in message.split("fields are:")[1]
+    assert "min_versions" in message.split("fields are:")[1]

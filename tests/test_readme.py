@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import doctest
 import inspect
+import json
+import os
+import pathlib
 import re
 import shlex
 import subprocess
@@ -17,37 +20,44 @@ from uagate.page import render_page
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+OPTIONS_DOC = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
+DOCS = [README] + [
+    path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))
+]
 
 
-def test_readme_examples_run() -> None:
-    """Every >>> example in the README gives the output it shows."""
-    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
-    assert result.attempted >= 5
-    assert result.failed == 0
+def test_doc_examples_run() -> None:
+    """Every >>> example in the README and docs/ gives the output it shows."""
+    attempted = 0
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        result = doctest.testfile(str(path), module_relative=False)
+        assert result.failed == 0, path
+        attempted += result.attempted
+    assert attempted >= 5
 
 
 def test_every_option_has_its_own_section() -> None:
-    """Each keyword option of UAGateMiddleware has a '### `name`' section, and no other."""
+    """Each keyword option of UAGateMiddleware has a '## `name`' section in docs/options.md."""
     parameters = inspect.signature(UAGateMiddleware).parameters
     options = {name for name, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
-    start = README.index("## Options")
-    end = README.index("\n## ", start + 1)
-    documented = set(re.findall(r"^### `(\w+)`", README[start:end], flags=re.MULTILINE))
+    documented = set(re.findall(r"^## `(\w+)`", OPTIONS_DOC, flags=re.MULTILINE))
     assert documented == options
+    start = README.index("## Options")
+    table = set(re.findall(r"^\| `(\w+)` \|", README[start:], flags=re.MULTILINE))
+    assert table == options
 
 
 def test_page_size_quoted_is_the_real_one() -> None:
-    """The page size the README quotes is the size of the page served."""
+    """The page size the README and docs/page.md quote is the size of the page served."""
     size = len(render_page().encode("utf-8"))
-    assert f"In English it is {size:,} bytes" in README
+    page_doc = (ROOT / "docs" / "page.md").read_text(encoding="utf-8")
+    assert f"In English it is {size:,} bytes" in page_doc
     assert f"content-length: {size}" in README
 
 
 def test_every_option_section_gives_type_default_and_an_example() -> None:
     """Each option's section says its type and default and shows it in a python block."""
-    start = README.index("## Options")
-    end = README.index("\n## ", start + 1)
-    sections = re.split(r"^### `", README[start:end], flags=re.MULTILINE)[1:]
+    sections = re.split(r"^## `", OPTIONS_DOC, flags=re.MULTILINE)[1:]
     for section in sections:
         name = section.split("`", 1)[0]
         body = section.split("\n", 1)[1]
@@ -56,10 +66,15 @@ def test_every_option_section_gives_type_default_and_an_example() -> None:
         assert f"{name}=" in body.split("```python", 1)[1], name
 
 
+def test_readme_is_short() -> None:
+    """The README stays a five-minute read: at most 400 lines."""
+    assert len(README.splitlines()) <= 400
+
+
 def console_examples() -> list[tuple[str, str]]:
     """Each ``$ uagate ...`` line of the README's console blocks, with the output shown."""
     examples = []
-    for block in re.findall(r"```console\n(.*?)```", README, flags=re.DOTALL):
+    for block in (b for doc in DOCS for b in re.findall(r"```console\n(.*?)```", doc, re.DOTALL)):
         for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
             command, _, output = chunk.partition("\n")
             if command.startswith("uagate "):
@@ -81,9 +96,96 @@ def test_readme_command_output_is_real(command: str, output: str) -> None:
     assert result.stdout == output
 
 
-def test_readme_shows_every_command() -> None:
-    """The README has a section per uagate command, each run in the examples above."""
-    sections = set(re.findall(r"^### `uagate (\w+)`", README, flags=re.MULTILINE))
-    assert sections == {"check", "scan", "serve", "demo", "page"}
+def test_docs_show_every_command() -> None:
+    """docs/cli.md has a section per uagate command; check, scan and page are run above."""
+    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#+ `uagate (\w+)`", cli, flags=re.MULTILINE))
+    assert {"check", "scan", "serve", "demo", "page"} <= sections
     shown = {command.split()[1] for command, _ in console_examples()}
     assert {"check", "scan", "page"} <= shown
+
+
+SNIPPETS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+
+# Runs one README snippet in its own process, in a folder with a Django project and a
+# ``myapp`` module beside it, then asks its app for "/" as IE 11 and as Chrome.
+HARNESS = """
+import asyncio, json, logging, sys
+import httpx
+from uagate.testing import CHROME, IE11
+import importlib
+namespace = vars(importlib.import_module("snippet"))  # a real module: frameworks read its hints
+if "LOGGING" in namespace:
+    import logging.config
+    logging.config.dictConfig(namespace["LOGGING"])
+    logging.getLogger("uagate").info("configured")
+    print(json.dumps({"logging": "configured"}))
+    sys.exit(0)
+app = namespace.get("app") or namespace.get("application")
+async def get(agent):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/", headers={"User-Agent": agent})
+        return response.status_code, response.text
+ie, chrome = asyncio.run(get(IE11)), asyncio.run(get(CHROME))
+print(json.dumps({"ie": ie[0], "chrome": chrome[0], "chrome_text": chrome[1]}))
+"""
+
+DJANGO_PROJECT = {
+    "mysite/__init__.py": "",
+    "mysite/settings.py": (
+        "SECRET_KEY = 'readme'\nALLOWED_HOSTS = ['*']\nROOT_URLCONF = 'mysite.urls'\n"
+        "INSTALLED_APPS = []\nUSE_TZ = True\n"
+    ),
+    "mysite/urls.py": (
+        "from django.http import HttpResponse\nfrom django.urls import path\n"
+        "urlpatterns = [path('', lambda request: HttpResponse('Hello'))]\n"
+    ),
+    "myapp.py": (
+        "from starlette.responses import PlainTextResponse\n"
+        "from uagate import UAGateMiddleware\n"
+        "app = UAGateMiddleware(PlainTextResponse('Hello'))\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[f"snippet-{i}" for i in range(len(SNIPPETS))])
+def test_readme_python_snippets_run(snippet: str, tmp_path: pathlib.Path) -> None:
+    """Each README snippet runs: its app gates IE and serves Chrome, or its test passes."""
+    for name, text in DJANGO_PROJECT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    if "def test_" in snippet:
+        (tmp_path / "test_snippet.py").write_text(snippet, encoding="utf-8")
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "test_snippet.py",
+        ]
+    else:
+        (tmp_path / "snippet.py").write_text(snippet, encoding="utf-8")
+        command = [sys.executable, "-c", HARNESS]
+    result = subprocess.run(
+        command, capture_output=True, cwd=tmp_path, timeout=120, check=False, text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    if "def test_" in snippet:
+        assert "2 passed" not in result.stdout or "failed" not in result.stdout
+        assert re.search(r"\b1 passed", result.stdout), result.stdout
+        return
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    if "LOGGING" in snippet:
+        assert "configured" in result.stderr
+        return
+    assert outcome["chrome"] == 200
+    assert "Hello" in outcome["chrome_text"]
+    if "report_only=True" in snippet:
+        assert outcome["ie"] == 200
+        assert "would gate GET /: IE 11.0 (internet-explorer)" in result.stderr
+    else:
+        assert outcome["ie"] == 406

@@ -72,6 +72,13 @@ _IE_SHELLS = (
     ("acoo browser", "Acoo Browser"),
     ("browzar", "Browzar"),
     ("enigma browser", "Enigma Browser"),
+    ("2345explorer", "2345 Explorer"),
+    ("lbbrowser", "Liebao"),
+    ("bidubrowser", "Baidu Browser"),
+    ("qihu 360ee", "360 Extreme Explorer"),
+    ("aol explorer", "AOL Explorer"),
+    ("windows live writer", "Windows Live Writer"),
+    ("msapphost", "Windows app host"),
 )
 _SHELL_VERSION = re.compile(r"outlook-express/(\d{1,5})(?:\.(\d{1,5}))?")
 
@@ -176,7 +183,12 @@ _BOT_TOKENS = (
     # whose users would otherwise see the gate page instead of the site.
     "transcoder", "skypeuripreview", "microsoftpreview", "mobilesms/", "iframely", "vkshare",
     "snap url preview", "google-pagerenderer", "yahoo link preview", "cardyb", "outbrain",
-    "quora link preview",
+    "quora link preview", "google favicon", "googleweblight", "novarra-vision",
+    "googleimageproxy", "gmailimageproxy", "yahoomailproxy", "googleother", "facebookcatalog",
+    # Health checks, synthetic monitors and HTTP tools.
+    "healthchecker", "googlehc", "route53", "health check", "check_http", "zabbix",
+    "blackbox exporter", "checkly", "freshping", "ruxitsynthetic", "ktxn", "java-http-client",
+    "undici", "deno/", "postmanruntime",
 )  # fmt: skip
 # Tokens that need an edge or a context: each small pattern runs only where its
 # core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
@@ -236,7 +248,7 @@ def _engine(user_agent: str) -> str:
     return ""
 
 
-_IOS = re.compile(r"\((?:iPhone|iPad|iPod)\b|\blike Mac OS X\b")
+_IOS = re.compile(r"\((?:iPhone|iPad|iPod)\b|\blike Mac OS X\b|\b(?:CriOS|FxiOS|EdgiOS|OPiOS)/")
 _EDGE_HTML = re.compile(r"\bEdge/\d")
 _EDGE_CHROMIUM = re.compile(r"\bEdg(?:A|iOS)?/")
 _OPERA = re.compile(r"\bOpera[ /]\d")

@@ -292,31 +292,52 @@ async def _call_hook(hook: VerdictHook, request: HTTPConnection, verdict: Verdic
 
 
 def log_gated(scope: Scope, verdict: Verdict, report_only: bool) -> None:
-    """One INFO record per gated (or, in report-only mode, would-be gated) request."""
+    r"""One INFO record per gated (or, in report-only mode, would-be gated) request.
+
+    It names what an operator needs to decide: the method and path, the browser
+    and its version, the reason and the User-Agent, as in ``uagate: would gate
+    GET /account: IE 8.0 (internet-explorer) "Mozilla/4.0 (compatible; MSIE
+    8.0; ...)"``; the same fields are record attributes (``uagate_method``,
+    ``uagate_path``, ``uagate_family``, ``uagate_version``, ``uagate_reason``,
+    ``uagate_user_agent``, ``uagate_report_only``) for JSON log pipelines.
+    Request text is escaped (control characters as ``\xHH``) and cut: at most
+    2,000 characters of the path, 300 of the User-Agent.
+    """
     if not logger.isEnabledFor(logging.INFO):
         return
     client = verdict.client
-    # A parser rule can copy request text into the family (uap-core's CFNetwork rule
-    # takes up to 200 characters): no control characters in a log line.
-    family = CONTROL.sub("", client.family)
     version = ".".join(map(str, client.version)) or "?"
-    # Control characters dropped, so a path cannot forge log lines, and at most 2,000
-    # characters of it, so a 1 MB path does not make a 1 MB log line. (Not through
+    # A parser rule can copy request text into the family (uap-core's CFNetwork rule
+    # takes up to 200 characters): escaped like the rest. (The path not through
     # starlette's URL: it decodes the query string as strict UTF-8 and can raise.)
-    path = CONTROL.sub("", scope.get("path", "")[:2000])
+    family = _escaped(client.family, 200)
+    path = _escaped(scope.get("path", ""), 2000)
+    user_agent = _escaped(client.user_agent, 300)
+    method = _escaped(str(scope.get("method", "WEBSOCKET")), 20)
+    reason = verdict.reason.value
     logger.info(
-        "uagate: %s %s %s (%s) %s %s",
+        'uagate: %s %s %s: %s %s (%s) "%s"',
         "would gate" if report_only else "gated",
+        method,
+        path,
         family,
         version,
-        verdict.reason.value,
-        scope.get("method", "WEBSOCKET"),
-        path,
+        reason,
+        user_agent,
         extra={
+            "uagate_method": method,
+            "uagate_path": path,
             "uagate_family": family,
             "uagate_version": version,
-            "uagate_reason": verdict.reason.value,
-            "uagate_path": path,
+            "uagate_reason": reason,
+            "uagate_user_agent": user_agent,
             "uagate_report_only": report_only,
         },
     )
+
+
+def _escaped(text: str, limit: int) -> str:
+    r"""``text`` for a log line: control characters as ``\xHH``, ``"`` as ``\"``, cut."""
+    cut = text[:limit]
+    cut = CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", cut.replace('"', '\\"'))
+    return cut + "..." if len(text) > limit else cut

@@ -7,6 +7,7 @@ import html
 import inspect
 import json
 import os
+import re
 import string
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
@@ -26,6 +27,7 @@ __all__ = [
     "BROWSERS",
     "DEFAULT_STATUS_CODE",
     "HEADING",
+    "IE_FRIENDLY_ERROR_THRESHOLD",
     "LANGUAGES",
     "MESSAGE",
     "PLACEHOLDERS",
@@ -76,6 +78,12 @@ PLACEHOLDERS = (
     "version",
     "reason",
 )
+
+#: Internet Explorer (5 to 11, with its default "friendly HTTP error messages") shows its
+#: own page instead of an error response (status 400 or above) shorter than this many
+#: bytes. A custom page that short is padded with an HTML comment to this length and one
+#: more byte (sources differ on whether exactly 512 bytes is enough).
+IE_FRIENDLY_ERROR_THRESHOLD = 512
 
 # The placeholders whose values depend on the negotiated language.
 _TRANSLATED = frozenset({"lang", "dir", "title", "heading", "message", "note", "continue_text"})
@@ -255,19 +263,97 @@ def _identifiers(template: string.Template) -> set[str]:
     }
 
 
-def _check_template(text: str) -> string.Template:
-    """A user template, checked now so that a typo fails at startup."""
-    template = string.Template(text)
-    try:
-        template.substitute(dict.fromkeys(PLACEHOLDERS, ""))
-    except KeyError as exc:
+# What another template language would have written, which string.Template shows as is:
+# Jinja, Django, Mustache and Handlebars expressions and tags, and str.format fields that
+# name a placeholder. Bounded, so that a long template is scanned in linear time.
+_FOREIGN_SYNTAX = re.compile(
+    r"(?P<expression>\{\{[^{}]{0,200}\}\})"
+    r"|(?P<tag>\{%[^{}]{0,200}?%\})"
+    r"|(?<![$\w{])(?P<field>\{(?:" + "|".join(PLACEHOLDERS) + r")\})(?!\})"
+)
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _position(text: str, index: int) -> str:
+    """Where ``index`` is in ``text``, as people count: ``line 2, column 7``."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """The text from ``start`` to ``end``, cut to 40 characters, quoted."""
+    found = text[start:end]
+    return repr(found if len(found) <= 40 else found[:37] + "...")
+
+
+def _known() -> str:
+    """The placeholders, as a template writes them: ``$lang, $dir, ...``."""
+    return ", ".join("$" + name for name in PLACEHOLDERS)
+
+
+def _refuse_foreign_syntax(text: str, option: str) -> None:
+    """Refuse another template language's syntax, which would be shown to users as is."""
+    found = _FOREIGN_SYNTAX.search(text)
+    if found is None:
+        return
+    where = f"{_excerpt(text, found.start(), found.end())} at {_position(text, found.start())}"
+    if found.group("tag") is not None:
         raise ValueError(
-            f"UAGateMiddleware option page uses an unknown placeholder ${exc.args[0]}; "
-            f"known: {', '.join('$' + name for name in PLACEHOLDERS)}"
-        ) from None
-    except ValueError as exc:
-        raise ValueError(f"UAGateMiddleware option page is not a valid template: {exc}") from None
+            f"{option} has the template tag {where}, which uagate would show as is: a page "
+            "template is a string.Template, with $placeholders and no tags or logic "
+            f"({_known()}); for logic, give page= a callable (request, verdict) -> Response"
+        )
+    expression = found.group()
+    names = _NAME.findall(expression.strip("{}").split("|")[0])
+    matching = [name.lower() for name in names if name.lower() in PLACEHOLDERS]
+    if matching:
+        advice = f"write ${matching[-1]} instead"
+    else:
+        advice = f"write one of the placeholders {_known()}"
+    kind = "a format field" if found.group("field") is not None else "a Jinja-style expression"
+    raise ValueError(
+        f"{option} has {kind} {where}, which uagate would show as is: a page template is a "
+        f"string.Template; {advice}"
+    )
+
+
+def _check_template(text: str, option: str = "UAGateMiddleware option page") -> string.Template:
+    """A user template, checked now so that a typo fails at startup.
+
+    ``option`` names where the template came from in error messages.
+    """
+    _refuse_foreign_syntax(text, option)
+    template = string.Template(text)
+    for match in template.pattern.finditer(text):
+        start = match.start()
+        if match.group("invalid") is not None:
+            raise ValueError(
+                f"{option} has a $ that starts no placeholder at {_position(text, start)} "
+                f"(in {_excerpt(text, max(0, start - 15), start + 15)}): write $$ for a literal "
+                f"dollar sign, or $name or ${{name}} for a placeholder ({_known()})"
+            )
+        name = match.group("named") or match.group("braced")
+        if name is not None and name not in PLACEHOLDERS:
+            raise ValueError(
+                f"{option} uses an unknown placeholder ${name} at {_position(text, start)}; "
+                f"known: {_known()} (write $$ for a literal dollar sign)"
+            )
     return template
+
+
+def _pad(body: str) -> str:
+    """``body`` with an HTML comment at its end that takes it over IE's friendly-error threshold."""
+    size = len(body.encode("utf-8"))
+    if size > IE_FRIENDLY_ERROR_THRESHOLD:
+        return body
+    start = (
+        "\n<!-- uagate: padding, so that Internet Explorer shows this page rather than its own "
+        "friendly error message (it replaces error pages under 512 bytes)"
+    )
+    end = " -->\n"
+    room = IE_FRIENDLY_ERROR_THRESHOLD + 1 - size - len(start) - len(end)
+    return body + start + " " * max(room, 0) + end
 
 
 class Page:
@@ -277,7 +363,13 @@ class Page:
     HTML template string, a path to a template file, or a callable
     ``(request, verdict) -> Response`` (sync or async). A template may use the
     placeholders in :data:`PLACEHOLDERS` (``$heading``, ``$message``, ...),
-    each HTML-escaped. A callable that raises, returns something that is not a
+    each HTML-escaped, and ``$$`` for a literal dollar sign; any other ``$``,
+    and another template language's syntax (``{{ heading }}``, ``{% if %}``,
+    ``{heading}``), is refused with a ValueError, since it would be shown as
+    is. With an error status (400 or above), a rendered template of 512 bytes
+    or fewer gets an HTML comment at its end that takes it past
+    :data:`IE_FRIENDLY_ERROR_THRESHOLD`, so that IE shows it rather than its
+    own "friendly" error message. A callable that raises, returns something that is not a
     response, or whose response fails before it starts, is logged and the
     default page is served instead; its response gets ``Cache-Control:
     no-store`` and ``Vary`` like the default page's, where it does not say
@@ -328,7 +420,10 @@ class Page:
                     f"UAGateMiddleware option page: no template file at {str(path)!r} "
                     "(an HTML string must contain markup)"
                 )
-            self._template = _check_template(path.read_text(encoding="utf-8"))
+            self._template = _check_template(
+                path.read_text(encoding="utf-8"),
+                f"UAGateMiddleware option page (the template file {str(path)!r})",
+            )
         elif callable(page):
             self._callable = page
         else:
@@ -371,9 +466,10 @@ class Page:
             "reason": reason.value,
         }
         # A user template may quote attributes with ' as well as ": escape both.
-        return self._template.substitute(
+        text = self._template.substitute(
             {key: html.escape(value, quote=True) for key, value in values.items()}
         )
+        return _pad(text) if self._status >= 400 else text
 
     def answer(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -187,6 +187,11 @@ _FAMILY_KEYS = {family: key for key, families in FAMILIES.items() for family in 
 
 Predicate = Callable[[Client], bool]
 
+# The minimum versions of Policy.modern(): the browsers of December 2023 on.
+_MODERN_MIN_VERSIONS: Mapping[str, int | tuple[int, ...]] = MappingProxyType(
+    {"chrome": 120, "edge": 120, "firefox": 121, "safari": (17, 2), "opera": 106}
+)
+
 
 def _as_version(name: str, value: object) -> tuple[int, ...]:
     """A minimum version as a tuple: 120 -> (120,), (16, 4) -> (16, 4)."""
@@ -223,9 +228,12 @@ def _ask(predicate: Predicate, client: Client) -> bool:
     return answer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Policy:
     """The rules the gate applies. The default gates every form of Internet Explorer.
+
+    Every field is given by keyword (``Policy(gate_bots=True)``); :meth:`modern`
+    is a stricter preset, which takes the same keywords to change it.
 
     ``gate_ie``: gate Internet Explorer, every version and form. Default ``True``.
     With ``False``, IE is judged by ``min_versions["ie"]`` like any other family.
@@ -315,7 +323,7 @@ class Policy:
         )
 
     @classmethod
-    def modern(cls) -> Policy:
+    def modern(cls, **changes: Any) -> Policy:
         """Browsers from about the end of 2023 onward; every form of IE is gated.
 
         The numbers are those of Rails' ``allow_browser versions: :modern``
@@ -323,16 +331,21 @@ class Policy:
         nesting and CSS ``:has``): Chrome 120, Firefox 121, Safari 17.2,
         Opera 106, all released in December 2023, plus Edge 120, the Edge
         built on Chrome 120.
+
+        Keywords change fields of the preset, as they would in ``Policy(...)``:
+        ``Policy.modern(gate_bots=True)``. ``min_versions=`` replaces the
+        preset's minimums as a whole; to add a family to them, write
+        ``Policy.modern(min_versions={**Policy.modern().min_versions, "yandex": 24})``.
+        A name that is not a field raises TypeError naming it.
         """
-        return cls(
-            min_versions={
-                "chrome": 120,
-                "edge": 120,
-                "firefox": 121,
-                "safari": (17, 2),
-                "opera": 106,
-            }
-        )
+        unknown = sorted(set(changes) - _FIELD_NAMES, key=str)
+        if unknown:
+            names = ", ".join(repr(name) for name in unknown)
+            raise TypeError(
+                f"Policy.modern() got unknown field{'s' if len(unknown) > 1 else ''} {names}; "
+                f"Policy's fields are: {', '.join(each.name for each in fields(cls))}"
+            )
+        return cls(**{"min_versions": _MODERN_MIN_VERSIONS, **changes})
 
     @property
     def gates_only_trident(self) -> bool:
@@ -360,6 +373,8 @@ class Policy:
             return Verdict(False, Reason.TRIDENT_APP_ALLOWED, client)
         return Verdict(False, Reason.SUPPORTED, client)
 
+
+_FIELD_NAMES = frozenset(each.name for each in fields(Policy))
 
 #: The policy used when none is given.
 DEFAULT_POLICY = Policy()

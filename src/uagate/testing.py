@@ -7,6 +7,12 @@ Use them in your own tests with Starlette's ``TestClient`` or httpx::
     assert client.get("/", headers={"User-Agent": IE11}).status_code == 406
     assert client.get("/", headers={"User-Agent": CHROME}).status_code == 200
 
+``CHROME``, ``FIREFOX``, ``EDGE`` and ``SAFARI`` (and their mobile kin) are
+current browsers, well above the minimums of :meth:`uagate.Policy.modern`, so
+that they stay passed under a stricter policy of your own. The constants named
+for a version (``CHROME_120``, ``FIREFOX_121``, ``EDGE_120``, ``SAFARI_17_2``)
+are exactly at those minimums, for testing where your policy draws its line.
+
 ``GATED`` and ``PASSED`` list the constants the default policy gates and passes.
 """
 
@@ -15,10 +21,13 @@ from __future__ import annotations
 __all__ = [
     "BINGBOT",
     "CHROME",
+    "CHROME_120",
     "CHROME_ANDROID",
     "EDGE",
+    "EDGE_120",
     "EDGE_LEGACY",
     "FIREFOX",
+    "FIREFOX_121",
     "GATED",
     "GOOGLEBOT",
     "IE6",
@@ -35,6 +44,7 @@ __all__ = [
     "OUTLOOK",
     "PASSED",
     "SAFARI",
+    "SAFARI_17_2",
     "SAFARI_IPHONE",
     "XBOX_IE",
 ]
@@ -80,32 +90,49 @@ EDGE_LEGACY = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/70.0.3538.102 Safari/537.36 Edge/18.17763"
 )
-#: Chromium Edge 120 on Windows 10.
+#: Chromium Edge 131 on Windows 10 (November 2024).
 EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86"
+)
+#: Chromium Edge 120 on Windows 10: exactly the minimum of ``Policy.modern()``.
+EDGE_120 = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91"
 )
-#: Chrome 120 on Windows 10.
+#: Chrome 131 on Windows 10 (November 2024).
 CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+#: Chrome 120 on Windows 10: exactly the minimum of ``Policy.modern()``.
+CHROME_120 = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Safari/537.36"
 )
-#: Chrome 120 on Android.
+#: Chrome 131 on Android.
 CHROME_ANDROID = (
     "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0.0.0 Mobile Safari/537.36"
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
 )
-#: Firefox 121 on Windows 10.
-FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
-#: Safari 17 on macOS.
+#: Firefox 133 on Windows 10 (November 2024).
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+#: Firefox 121 on Windows 10: exactly the minimum of ``Policy.modern()``.
+FIREFOX_121 = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+#: Safari 18.2 on macOS (December 2024).
 SAFARI = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/18.2 Safari/605.1.15"
+)
+#: Safari 17.2 on macOS: exactly the minimum of ``Policy.modern()``.
+SAFARI_17_2 = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "Version/17.2 Safari/605.1.15"
 )
-#: Safari on iPhone (iOS 17).
+#: Safari 18.2 on iPhone (iOS 18.2).
 SAFARI_IPHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1"
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.2 Mobile/15E148 Safari/604.1"
 )
 #: Opera 8.5, which puts a fake ``MSIE 6.0`` in its string (passes).
 OPERA_AS_MSIE = "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; en) Opera 8.50"
@@ -118,7 +145,7 @@ GOOGLEBOT = (
 #: Bing's page preview fetcher, which presents itself as IE 11 (passes: bots are exempt).
 BINGBOT = "Mozilla/5.0 (Windows NT 6.3; WOW64; Trident/7.0; rv:11.0; BingPreview/1.0b) like Gecko"
 
-#: The constants the default policy gates.
+#: The constants the default policy gates (``Policy.modern()`` gates them too).
 GATED: tuple[str, ...] = (
     IE6,
     IE7,
@@ -133,14 +160,18 @@ GATED: tuple[str, ...] = (
     XBOX_IE,
     OUTLOOK,
 )
-#: The constants the default policy passes.
+#: The constants the default policy passes (``Policy.modern()`` gates ``EDGE_LEGACY``).
 PASSED: tuple[str, ...] = (
     EDGE_LEGACY,
     EDGE,
+    EDGE_120,
     CHROME,
+    CHROME_120,
     CHROME_ANDROID,
     FIREFOX,
+    FIREFOX_121,
     SAFARI,
+    SAFARI_17_2,
     SAFARI_IPHONE,
     OPERA_AS_MSIE,
     GOOGLEBOT,
