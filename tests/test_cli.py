@@ -335,7 +335,7 @@ def test_scan_html_report_matches_the_json(access_log: Path, tmp_path: Path) -> 
     clients = [value for name, value in fields if name == "client"]
     assert clients == [entry["client"] for entry in report["gated_by_client"]]  # type: ignore[attr-defined]
     assert "svg" in parser.tags
-    assert "rect" in parser.tags
+    assert "path" in parser.tags  # the days, drawn over time
     assert "script" not in parser.tags
     assert parser.loads == []  # no stylesheet, image or script from anywhere
 
@@ -588,14 +588,28 @@ def test_serve_bad_gate_option_is_a_one_line_error(site: Path) -> None:
 
 
 def test_demo_command_serves_the_demo(tmp_path: Path) -> None:
-    """Uagate demo serves the demo site behind the gate, as ./scripts/demo does."""
+    """Uagate demo serves the demo site behind the gate, and logs what it gates."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    with running_server([*UAGATE, "demo", "--port", str(port)], url, tmp_path / "demo.log"):
+    log = tmp_path / "demo.log"
+    with running_server([*UAGATE, "demo", "--port", str(port)], url, log):
         chrome = httpx.get(url, headers={"User-Agent": CHROME})
         ie = httpx.get(url, headers={"User-Agent": IE11})
     assert "Your browser got through the gate" in chrome.text
     assert ie.status_code == 406
+    assert len([line for line in log.read_text().splitlines() if "uagate: gated" in line]) == 1
+
+
+def test_demo_log_level_warning_hides_the_gated_records(tmp_path: Path) -> None:
+    """Demo --log-level warning: the uagate logger's INFO records are left out too."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "demo.log"
+    command = [*UAGATE, "demo", "--port", str(port), "--log-level", "warning"]
+    with running_server(command, url, log):
+        ie = httpx.get(url, headers={"User-Agent": IE11})
+    assert ie.status_code == 406
+    assert "uagate: gated" not in log.read_text()
 
 
 # page

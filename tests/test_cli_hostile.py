@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import subprocess
 import sys
@@ -399,3 +400,47 @@ def test_scan_keeps_the_latest_3660_days_and_adds_up_the_earlier(tmp_path: Path)
     rows = list(csv.reader(io.StringIO(run("scan", "--format", "csv", str(path)).stdout.decode())))
     assert [row[:3] for row in rows if row[0] == "earlier_days"] == [["earlier_days", "all", "340"]]
     assert len([row for row in rows if row[0] == "day"]) == 3_660
+
+
+# 5. Visitors and policies from hostile input
+
+
+def test_scan_takes_only_text_for_a_json_record_address(tmp_path: Path) -> None:
+    """An address field that is a number, list, object, null or empty is no address."""
+    records = [
+        {"remote_addr": 7, "user_agent": IE11},
+        {"remote_addr": ["203.0.113.1"], "user_agent": IE11},
+        {"remote_addr": {"ip": "203.0.113.1"}, "user_agent": IE11},
+        {"remote_addr": None, "client_ip": "203.0.113.1", "user_agent": IE11},
+        {"remote_addr": "", "ip": "203.0.113.1", "user_agent": IE11},
+        {"client": "\x1b[2J203.0.113.2", "user_agent": CHROME},
+    ]
+    log = tmp_path / "odd.jsonl"
+    log.write_text("".join(json.dumps(record) + "\n" for record in records))
+    report = scanned(str(log))
+    assert counts(report) == (6, 5, 0)
+    # Three IE 11 requests without an address are one visitor; two from 203.0.113.1 another.
+    assert (report["requests_without_address"], report["visitors"]) == (3, 3)
+    assert report["gated_visitors"] == 2
+
+
+def test_a_policy_string_with_control_characters_is_shown_without_them(tmp_path: Path) -> None:
+    """The --policy text is shown in the error without its escape sequences."""
+    result = run("check", "--policy", CLEAR + "evil" + TITLE + ":POLICY", IE11, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.decode("utf-8").splitlines()
+    assert control_characters(line) == []
+    assert line.startswith("uagate: error: --policy [2Jevil]0;pwned:POLICY: no module named")
+
+
+def test_a_policy_module_that_fails_on_lookup_is_a_one_line_error(tmp_path: Path) -> None:
+    """A module whose attributes raise (module __getattr__) or that prints: one line, status 2."""
+    (tmp_path / "tricky.py").write_text(
+        "print('chatter on standard output')\n\n"
+        "def __getattr__(name):\n    raise RuntimeError('lookup refused\\nsecond line')\n"
+    )
+    result = run("scan", "--policy", "tricky:POLICY", os.devnull, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        "uagate: error: --policy tricky:POLICY: cannot load it: RuntimeError: lookup refused"
+    ]

@@ -1,6 +1,7 @@
 """Report-only mode, the uagate logger, the on_verdict hook and the verdict in scope state.
 
-Also the scan report (``uagate.report``): what it writes of hostile log text.
+Also the scan report (``uagate.report``): what it writes of hostile log text, and
+how it counts visitors (exactly, then by a HyperLogLog estimate).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from uagate import Reason, UAGateMiddleware, Verdict
-from uagate.logscan import FileSummary, ScanReport
+from uagate.logscan import (
+    VISITORS_RELATIVE_ERROR,
+    DistinctCount,
+    FileSummary,
+    ScanReport,
+    _fingerprint,
+)
 from uagate.report import render_csv, render_html, render_json, render_table
 from uagate.testing import CHROME, IE8, IE11
 
@@ -72,7 +79,10 @@ def test_gated_request_logs_one_info_record(caplog: pytest.LogCaptureFixture) ->
         record.uagate_reason,  # type: ignore[attr-defined]
         record.uagate_path,  # type: ignore[attr-defined]
     ) == ("IE", "8.0", "internet-explorer", "/account/settings")
-    assert record.getMessage() == "uagate: gated IE 8.0 (internet-explorer) GET /account/settings"
+    message = record.getMessage()
+    assert message.startswith("uagate: gated ")
+    for part in ("IE 8.0", "(internet-explorer)", "GET", "/account/settings"):
+        assert part in message
 
 
 def test_passed_requests_log_nothing(caplog: pytest.LogCaptureFixture) -> None:
@@ -197,7 +207,7 @@ def test_scan_report_renderers_write_no_control_characters() -> None:
         assert set(controls) <= {"\n"}, render
         assert "[2J]0;pwnedApp 1" in text, render
     page = render_html(report)
-    assert "<td>/logs/access-\\xff[2J.log</td>" in page
+    assert '<td data-field="name">/logs/access-\\xff[2J.log</td>' in page
     assert json.loads(render_json(report))["files"][0]["name"] == "/logs/access-\\xff[2J.log"
 
 
@@ -211,7 +221,7 @@ def test_scan_report_csv_cells_are_never_formulas() -> None:
         "'-2+3 1",
         "'@SUM(1) 1",
     ]
-    assert ["earlier_days", "all", "6", "4", "0.666667"] in rows
+    assert ["earlier_days", "all", "6", "4", "0.666667", "", "", ""] in rows
 
 
 def test_scan_report_earlier_days_row() -> None:
@@ -224,3 +234,51 @@ def test_scan_report_earlier_days_row() -> None:
     assert '<td data-field="earlier_days">earlier days</td>' in render_html(report)
     assert json.loads(render_json(report))["earlier_days"] == {"requests": 6, "gated": 4}
     assert "/logs/access-\\xff[2J.log" in render_table(report)
+
+
+# Visitors: exact up to a limit, then a HyperLogLog estimate
+
+
+def test_distinct_count_is_exact_up_to_its_limit() -> None:
+    """Up to the limit each distinct value counts once, however often it comes."""
+    count = DistinctCount(limit=1_000)
+    for _ in range(3):
+        count.update(range(1_000))
+    assert (count.exact, count.count()) == (True, 1_000)
+    count.update([1_000])
+    assert count.exact is False
+    assert count.count() >= 1_001  # never less than the values it had already seen
+
+
+@pytest.mark.parametrize("size", [5_000, 60_000, 300_000])
+def test_distinct_count_estimates_within_its_stated_error(size: int) -> None:
+    """Past the limit the estimate stays within 4 standard errors, on look-alike keys too.
+
+    The keys are addresses in sequence with one User-Agent: fingerprints with a
+    shared structure, which the sketch must mix before it uses their bits.
+    """
+    count = DistinctCount(limit=1_000)
+    fingerprints = [
+        _fingerprint(f"10.{n >> 16}.{n >> 8 & 255}.{n & 255}".encode(), IE11.encode())
+        for n in range(size)
+    ]
+    count.update(fingerprints)
+    count.update(fingerprints[: size // 2])  # seen again: no change
+    assert abs(count.count() / size - 1) < 4 * VISITORS_RELATIVE_ERROR
+    assert round(VISITORS_RELATIVE_ERROR, 6) == 0.008125
+
+
+def test_scan_report_says_when_visitors_are_estimated() -> None:
+    """A report with an estimated count says so, and how well, in every rendering."""
+    report = ScanReport("default", requests=5_000)
+    report.people_visitors = DistinctCount(limit=100)
+    report.people_visitors.update(range(4_000))
+    assert json.loads(render_json(report))["visitors_exact"] is False
+    assert json.loads(render_json(report))["visitors_relative_error"] == 0.008125
+    table = render_table(report)
+    assert "estimates" in table
+    assert "HyperLogLog" in table
+    assert "relative standard error of 0.81%" in table
+    assert "relative standard error of 0.81%" in render_html(report)
+    assert "visitors_error" in render_csv(report).splitlines()[0]
+    assert ",0.008125" in render_csv(report).splitlines()[1]

@@ -149,3 +149,21 @@ def test_a_users_suite_with_the_modern_preset_and_a_page_of_their_own() -> None:
         "<h1>We don&#x27;t support Internet Explorer</h1><p>IE 11.0</p>\n<!-- "
     )
     assert len(gated.content) > 512  # IE shows it, rather than its own "friendly" page
+
+
+def test_importing_uagate_configures_no_logging() -> None:
+    """A fresh process that imports uagate (and builds a gate) has no handlers or levels set."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, uagate\n"
+        "from uagate import UAGateMiddleware\n"
+        "UAGateMiddleware(lambda scope, receive, send: None)\n"
+        "logger = logging.getLogger('uagate')\n"
+        "print(logger.handlers, logger.level, logging.getLogger().handlers)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[] 0 []"

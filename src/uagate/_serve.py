@@ -7,6 +7,7 @@ reads what to wrap and how from an environment variable the parent sets.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from typing import Any
@@ -14,9 +15,9 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from uagate.middleware import UAGateMiddleware
-from uagate.policy import preset
+from uagate.policy import PRESETS, Policy, preset
 
-__all__ = ["CONFIG_VARIABLE", "gated_app", "load_target"]
+__all__ = ["CONFIG_VARIABLE", "PolicyError", "gated_app", "load_policy", "load_target"]
 
 #: The environment variable that carries the serve configuration, as JSON.
 CONFIG_VARIABLE = "UAGATE_SERVE_CONFIG"
@@ -34,8 +35,53 @@ def load_target(import_string: str, *, factory: bool) -> ASGIApp:
     return target  # type: ignore[no-any-return]
 
 
+class PolicyError(ValueError):
+    """A ``--policy`` that is neither a preset nor an import string of a :class:`Policy`."""
+
+
+def load_policy(name: str) -> Policy:
+    """The policy ``name`` stands for: a preset, or ``module:attribute`` imported as uvicorn does.
+
+    ``module`` is imported with :func:`importlib.import_module` (from
+    ``sys.path``, which the caller makes hold the current directory or the app
+    directory), then ``attribute`` is looked up on it, dots walking into
+    attributes of attributes, and must be a :class:`uagate.Policy`. Anything
+    else raises :class:`PolicyError`, whose message is one line; an exception
+    raised while importing the module propagates.
+    """
+    if name in PRESETS:
+        return preset(name)
+    module_name, colon, attribute = name.partition(":")
+    if not colon or not module_name or not attribute:
+        choices = " or ".join(PRESETS)
+        raise PolicyError(f"--policy {name}: not {choices}, nor MODULE:ATTRIBUTE")
+    try:
+        target: object = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not _is_the_module_or_a_parent(exc.name, module_name):
+            raise  # the module exists, but something it imports does not
+        raise PolicyError(f"--policy {name}: no module named {module_name!r}") from exc
+    for part in attribute.split("."):
+        try:
+            target = getattr(target, part)
+        except AttributeError as exc:
+            raise PolicyError(
+                f"--policy {name}: {module_name} has no attribute {attribute!r}"
+            ) from exc
+    if not isinstance(target, Policy):
+        raise PolicyError(
+            f"--policy {name}: {attribute} is a {type(target).__name__}, not a uagate.Policy"
+        )
+    return target
+
+
+def _is_the_module_or_a_parent(missing: str, module_name: str) -> bool:
+    """True when ``missing`` is ``module_name`` or one of its parent packages."""
+    return module_name == missing or module_name.startswith(missing + ".")
+
+
 def gated_app() -> ASGIApp:
     """Build the app to serve from the configuration in :data:`CONFIG_VARIABLE`."""
     config = json.loads(os.environ[CONFIG_VARIABLE])
     app = load_target(config["app"], factory=config["factory"])
-    return UAGateMiddleware(app, policy=preset(config["policy"]), **config["options"])
+    return UAGateMiddleware(app, policy=load_policy(config["policy"]), **config["options"])

@@ -4,12 +4,13 @@ Thin: every command delegates to the library (:func:`uagate.check`,
 :mod:`uagate.logscan`, :mod:`uagate.report`, :mod:`uagate.page`, uvicorn).
 Exit status 2 means a usage error; ``check`` exits 1 when any client is gated.
 Text from requests and logs is shown :func:`~uagate._text.printable`, without
-the control characters of escape sequences.
+the control characters of escape sequences. The reference is docs/cli.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
 import os
@@ -18,14 +19,14 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from uagate import __version__
-from uagate._serve import CONFIG_VARIABLE, gated_app
+from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
 from uagate._text import printable
 from uagate.decision import check
 from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
-from uagate.policy import PRESETS, Verdict, preset
+from uagate.policy import PRESETS, Policy, Reason, Verdict
 
 __all__ = ["main"]
 
@@ -66,11 +67,37 @@ def _verdict_record(user_agent: str, verdict: Verdict) -> dict[str, object]:
     }
 
 
+def _policy(name: str, folder: str | None = None) -> Policy:
+    """The policy ``--policy name`` stands for; one line of error and exit status 2 if none.
+
+    An import string is imported as uvicorn imports an app: ``folder`` (the
+    current directory unless given) comes first on ``sys.path``.
+    """
+    if name not in PRESETS:
+        folder = os.path.abspath(folder or os.curdir)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    try:
+        return load_policy(name)
+    except PolicyError as exc:
+        raise _UsageError(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # importing or reading it failed: one line, not a trace
+        raise _UsageError(f"--policy {name}: cannot load it: {_one_line(exc)}") from exc
+
+
 def _check(args: argparse.Namespace) -> int:
-    policy = preset(args.policy)
+    policy = _policy(args.policy)
     if args.user_agents:
         user_agents: Iterable[str] = map(_argument_text, args.user_agents)
     else:
+        if sys.stdin.isatty():
+            print(
+                "uagate check: reading User-Agents from standard input, one a line; "
+                "end with Ctrl+D (or give them as arguments)",
+                file=sys.stderr,
+            )
         lines = (line.decode("utf-8", "replace") for line in sys.stdin.buffer)
         user_agents = (line.rstrip("\r\n") for line in lines if line.strip())
     any_gated = False
@@ -132,8 +159,14 @@ def _scan(args: argparse.Namespace) -> int:
     from uagate.logscan import LogInput, LogScanner
     from uagate.report import render_csv, render_html, render_json, render_table
 
-    scanner = LogScanner(preset(args.policy), args.policy)
+    scanner = LogScanner(_policy(args.policy), args.policy)
     on_terminal = sys.stderr.isatty() and not args.no_progress
+    if not args.files and sys.stdin.isatty():
+        print(
+            "uagate scan: reading a log from standard input; end with Ctrl+D "
+            "(or name the files to read)",
+            file=sys.stderr,
+        )
     for path in args.files or ["-"]:
         try:
             log = LogInput(path)
@@ -173,10 +206,30 @@ def _gate_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _log_config(level: str) -> dict[str, Any]:
+    """The logging configuration for uvicorn, with the ``uagate`` logger's records in it.
+
+    uvicorn configures only its own loggers, so the gate's records (one INFO
+    record per gated or, with --report-only, would-be gated request) would
+    reach no handler. This gives the ``uagate`` logger uvicorn's handler and
+    format, at ``--log-level``; it applies in every worker, as uvicorn's does.
+    """
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["uagate"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
 def _serve(args: argparse.Namespace) -> int:
     uvicorn = _uvicorn()
     app_dir = os.path.abspath(args.app_dir)
     sys.path.insert(0, app_dir)
+    _policy(args.policy, app_dir)  # a bad --policy is its own one-line error
     os.environ[CONFIG_VARIABLE] = json.dumps(
         {
             "app": args.app,
@@ -201,6 +254,7 @@ def _serve(args: argparse.Namespace) -> int:
         reload=args.reload,
         app_dir=app_dir,
         log_level=args.log_level,
+        log_config=_log_config(args.log_level),
     )
     return 0
 
@@ -208,15 +262,28 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     uvicorn = _uvicorn()
     print(f"uagate demo on http://{args.host}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
-    uvicorn.run("uagate.demo:app", host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        "uagate.demo:app",
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        log_config=_log_config(args.log_level),
+    )
     return 0
 
 
 def _page(args: argparse.Namespace) -> int:
+    reason = Reason(args.reason)
     if args.format == "json":
-        sys.stdout.write(render_problem(args.lang, status=args.status) + "\n")
-    else:
-        sys.stdout.write(render_page(args.lang))
+        status = DEFAULT_STATUS_CODE if args.status is None else args.status
+        sys.stdout.write(render_problem(args.lang, reason, status=status) + "\n")
+        return 0
+    if args.status is not None:
+        raise _UsageError(
+            "--status goes into the problem+json body (--format json); "
+            "the HTML page holds no status: set it where the page is served"
+        )
+    sys.stdout.write(render_page(args.lang, reason))
     return 0
 
 
@@ -249,6 +316,22 @@ def _positive(value: str) -> int:
     return number
 
 
+# uvicorn's log levels.
+_LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+# The reasons a client is gated for: each has its own page.
+_PAGE_REASONS = tuple(
+    reason.value
+    for reason in (
+        Reason.INTERNET_EXPLORER,
+        Reason.TRIDENT_APP,
+        Reason.OUTDATED,
+        Reason.COMPATIBILITY_VIEW,
+        Reason.PREDICATE,
+    )
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="uagate",
@@ -258,18 +341,26 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"uagate {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def with_policy(command: argparse.ArgumentParser) -> None:
+    def with_policy(command: argparse.ArgumentParser, where: str = "the current directory") -> None:
         command.add_argument(
             "--policy",
-            choices=PRESETS,
             default="default",
-            help="default: gate IE and Trident apps; modern: Policy.modern() (default: default)",
+            metavar="POLICY",
+            help="default: gate IE and Trident apps; modern: Policy.modern(); or "
+            f"MODULE:ATTRIBUTE, a uagate.Policy imported from {where} as uvicorn imports "
+            "an app (default: default)",
         )
 
     def with_server(command: argparse.ArgumentParser) -> None:
         command.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
         command.add_argument("--port", type=_port, default=8000, help="(default: 8000)")
-        command.add_argument("--log-level", default="info", help="uvicorn's (default: info)")
+        command.add_argument(
+            "--log-level",
+            choices=_LOG_LEVELS,
+            default="info",
+            help="for uvicorn's loggers and the uagate logger, which writes an INFO record "
+            "per gated request: warning and above leave those out (default: info)",
+        )
 
     check_ = commands.add_parser(
         "check",
@@ -289,7 +380,12 @@ def _parser() -> argparse.ArgumentParser:
         help="what the gate would do to the traffic in access logs",
         description="Read access logs (combined log format, JSON lines with a user_agent "
         "field, or one User-Agent a line; .gz read transparently; - or nothing for "
-        "standard input) and report what the policy would do to that traffic. "
+        "standard input) and report what the policy would do to that traffic: requests "
+        "and visitors (distinct client address and User-Agent pairs; the address is a "
+        "combined line's first field or a JSON record's remote_addr, client_ip, ip, ... "
+        "field), bots apart. Visitors are counted exactly up to 100,000 of a kind, then "
+        "estimated by HyperLogLog with a relative standard error of 0.81%, as the report "
+        "says. "
         "Days must be real calendar dates in ASCII digits: a combined line with any "
         "other date is unreadable, and a JSON record's is ignored (the record still "
         "counts). The per-day table keeps the 3,660 latest days; requests on earlier days "
@@ -315,22 +411,48 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--factory", action="store_true", help="APP is a factory to call")
     serve.add_argument("--app-dir", default=".", help="where to import from (default: .)")
     with_server(serve)
-    serve.add_argument("--workers", type=_positive, default=1)
-    serve.add_argument("--reload", action="store_true")
-    with_policy(serve)
-    serve.add_argument("--report-only", action="store_true", help="log, never gate")
-    serve.add_argument("--allow-continue", action="store_true", help="offer a continue link")
-    serve.add_argument("--vary-user-agent", action="store_true")
-    serve.add_argument("--gate-websockets", action="store_true")
-    serve.add_argument("--exclude-path", action="append", metavar="PREFIX", default=[])
-    serve.add_argument("--default-language", choices=LANGUAGES, default="en")
-    serve.add_argument("--status-code", type=int, default=DEFAULT_STATUS_CODE)
+    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (default: 1)")
+    serve.add_argument("--reload", action="store_true", help="restart when the code changes")
+    with_policy(serve, "--app-dir")
+    serve.add_argument(
+        "--report-only", action="store_true", help="log what would be gated, never gate"
+    )
+    serve.add_argument(
+        "--allow-continue", action="store_true", help="offer a 'Continue anyway' link"
+    )
+    serve.add_argument(
+        "--vary-user-agent",
+        action="store_true",
+        help="name the headers the verdict depends on in Vary on passed responses",
+    )
+    serve.add_argument(
+        "--gate-websockets", action="store_true", help="deny websocket handshakes of gated clients"
+    )
+    serve.add_argument(
+        "--exclude-path",
+        action="append",
+        metavar="PREFIX",
+        default=[],
+        help="a path prefix the gate leaves alone (repeat for more)",
+    )
+    serve.add_argument(
+        "--default-language",
+        choices=LANGUAGES,
+        default="en",
+        help="the page's language when Accept-Language names none of its 12 (default: en)",
+    )
+    serve.add_argument(
+        "--status-code",
+        type=int,
+        default=DEFAULT_STATUS_CODE,
+        help=f"the gate page's status (default: {DEFAULT_STATUS_CODE})",
+    )
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser(
         "demo",
         help="serve the demo app (as ./scripts/demo does)",
-        description="Serve the demo site behind the gate.",
+        description="Serve the demo site behind the gate; the gated requests are logged.",
     )
     with_server(demo)
     demo.set_defaults(run=_demo)
@@ -338,11 +460,24 @@ def _parser() -> argparse.ArgumentParser:
     page = commands.add_parser(
         "page",
         help="print the gate page, to serve as a static file",
-        description="Print the default gate page (HTML) or its problem+json body.",
+        description="Print the default gate page (HTML) or its problem+json body, as the "
+        "gate sends it to a client gated for --reason.",
     )
     page.add_argument("--lang", choices=LANGUAGES, default="en")
     page.add_argument("--format", choices=("html", "json"), default="html")
-    page.add_argument("--status", type=int, default=DEFAULT_STATUS_CODE, help="for json")
+    page.add_argument(
+        "--reason",
+        choices=_PAGE_REASONS,
+        default=Reason.INTERNET_EXPLORER.value,
+        help="the variant: internet-explorer (and trident-app), outdated (a browser below its "
+        "minimum version), compatibility-view, predicate (default: internet-explorer)",
+    )
+    page.add_argument(
+        "--status",
+        type=int,
+        help=f"the status in the problem+json body (default: {DEFAULT_STATUS_CODE}); "
+        "only with --format json",
+    )
     page.set_defaults(run=_page)
     return parser
 

@@ -8,6 +8,13 @@ number of distinct User-Agents, never on the length of the log; each distinct
 User-Agent is decided once (while at most 200,000 are remembered), through the
 same decision and the same 512-character cap as the middleware's default.
 
+Visitors are distinct pairs of client address and User-Agent: the first field
+of a combined line, a JSON record's ``remote_addr`` (or ``client_ip``, ``ip``,
+...) field, none for one User-Agent a line. They are counted exactly up to
+:data:`EXACT_VISITORS` distinct pairs, then estimated by a HyperLogLog sketch
+(:class:`DistinctCount`, relative standard error :data:`VISITORS_RELATIVE_ERROR`)
+of 16 KiB, so memory stays bounded however many visitors a log holds.
+
 Log text is hostile input: every regular expression here runs in linear time at
 any length (no unbounded repeat that can backtrack over another), and quoted
 fields are read by a linear scan. Days must be real calendar dates written in
@@ -21,15 +28,17 @@ import gzip
 import heapq
 import io
 import json
+import math
 import os
 import re
 import stat
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from itertools import repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
@@ -40,8 +49,11 @@ from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.policy import Policy
 
 __all__ = [
+    "EXACT_VISITORS",
     "FORMATS",
     "MAX_DAYS",
+    "VISITORS_RELATIVE_ERROR",
+    "DistinctCount",
     "FileSummary",
     "LogInput",
     "LogScanner",
@@ -89,8 +101,27 @@ _STATUS = re.compile(rb' [0-9]{3} \S+ "')
 _SEPARATOR = repeat(b'" "')
 _BRACKET = repeat(b"[")
 _TAIL = itemgetter(2)
+# The client address: the text before a line's first space.
+_SPACE = repeat(b" ")
+_HOST = itemgetter(0)
+_TAIL_OF_PAIR = itemgetter(1)
+_32 = repeat(32)
+# How many distinct values wait to be decided, at most, before they are.
+_PENDING = 100_000
+# What a remembered tail keeps alive besides its text, in bytes (a _Tail and two ints).
+_TAIL_COST = 160
 _ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
 _UA_FIELDS = ("user_agent", "http_user_agent")
+# The fields of a JSON log record that may hold the client's address, first found first.
+_ADDRESS_FIELDS = (
+    "remote_addr",
+    "client_ip",
+    "ip",
+    "remote_ip",
+    "client_addr",
+    "clientip",
+    "client",
+)
 _TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
 
 
@@ -106,6 +137,122 @@ class _Seen(NamedTuple):
 # What the text after the last '" "' of a line that is not a combined log line
 # counts as (compared by identity).
 _UNREADABLE = _Seen(False, "", "unreadable", False)
+
+
+class _Tail(NamedTuple):
+    """What the text after a combined line's last '" "' counts as."""
+
+    seen: _Seen
+    kind: int  # of visitor
+    crc: int  # the CRC-32 of the User-Agent and a newline, which _fingerprint continues
+    adler: int  # and the Adler-32
+
+
+# The kinds of visitor (by what their User-Agent counts as), and which counts each adds to.
+_NOT_A_VISITOR, _BOT, _PERSON, _GATED_BOT, _GATED_PERSON = range(5)
+_BOT_KINDS = frozenset((_BOT, _GATED_BOT))
+_PEOPLE_KINDS = frozenset((_PERSON, _GATED_PERSON))
+_GATED_KINDS = frozenset((_GATED_BOT, _GATED_PERSON))
+
+
+def _visitor_kind(seen: _Seen) -> int:
+    if seen is _UNREADABLE:
+        return _NOT_A_VISITOR
+    if seen.bot:
+        return _GATED_BOT if seen.gated else _BOT
+    return _GATED_PERSON if seen.gated else _PERSON
+
+
+#: Up to how many distinct visitors (client address and User-Agent pairs) of one
+#: kind (bots, people, gated) are counted exactly; past it, they are estimated.
+EXACT_VISITORS = 100_000
+
+# HyperLogLog with 2**14 registers of one byte: 16 KiB, whatever the count.
+_PRECISION = 14
+_REGISTERS = 1 << _PRECISION
+_RANK_BITS = 64 - _PRECISION
+_RANK_MASK = (1 << _RANK_BITS) - 1
+_MASK64 = (1 << 64) - 1
+
+#: The relative standard error of an estimated visitor count: 1.04 / sqrt(2**14),
+#: about 0.81% (about 95% of estimates fall within twice that of the truth).
+VISITORS_RELATIVE_ERROR = 1.04 / math.sqrt(_REGISTERS)
+
+
+def _fingerprint(address: bytes, user_agent: bytes) -> int:
+    r"""A 64-bit fingerprint of a visitor, the same in every run (unlike ``hash()``).
+
+    The CRC-32 and the Adler-32 of ``user_agent + b"\\n" + address`` side by
+    side: computed in C, and over the address alone where the User-Agent's are
+    known (both continue from a running value). CRC-32 tells apart any two
+    addresses of one length that differ within 4 bytes, and two visitors that
+    share both checksums are too rare to matter in a count.
+    """
+    head = user_agent + b"\n"
+    return zlib.crc32(address, zlib.crc32(head)) << 32 | zlib.adler32(address, zlib.adler32(head))
+
+
+class DistinctCount:
+    """How many distinct 64-bit fingerprints were added: exact up to ``limit``, then estimated.
+
+    Up to ``limit`` distinct values it keeps them in a set and counts exactly.
+    One more, and it moves them into a HyperLogLog sketch (Flajolet et al.,
+    2007) of 2**14 one-byte registers and drops the set: from then on it holds
+    16 KiB whatever it is given, and :meth:`count` is an estimate with a
+    relative standard error of :data:`VISITORS_RELATIVE_ERROR`. The switch comes
+    at 100,000 values by default, far above the 2.5 x 2**14 values under which
+    the raw estimate needs correcting, and an estimate is never reported below
+    the ``limit + 1`` values the set had already seen.
+    """
+
+    __slots__ = ("_registers", "_set", "limit")
+
+    def __init__(self, limit: int = EXACT_VISITORS) -> None:
+        self.limit = limit
+        self._set: set[int] | None = set()
+        self._registers: bytearray | None = None
+
+    @property
+    def exact(self) -> bool:
+        """True while the count is exact (at most ``limit`` distinct values so far)."""
+        return self._set is not None
+
+    def update(self, fingerprints: Iterable[int]) -> None:
+        """Count each of ``fingerprints`` (ints from 0 to 2**64 - 1) once, however often."""
+        values = self._set
+        if values is not None:
+            values.update(fingerprints)
+            if len(values) <= self.limit:
+                return
+            self._registers = bytearray(_REGISTERS)
+            self._set = None
+            fingerprints = values
+        registers = self._registers
+        assert registers is not None
+        for fingerprint in fingerprints:
+            # SplitMix64's finaliser mixes the bits; the first 14 pick a register,
+            # which keeps the most leading zeros (plus one) seen in the other 50.
+            value = (fingerprint + 0x9E3779B97F4A7C15) & _MASK64
+            value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+            value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK64
+            value ^= value >> 31
+            index = value >> _RANK_BITS
+            rank = _RANK_BITS + 1 - (value & _RANK_MASK).bit_length()
+            if rank > registers[index]:
+                registers[index] = rank
+
+    def count(self) -> int:
+        """How many distinct values were added: exact, or the HyperLogLog estimate."""
+        if self._set is not None:
+            return len(self._set)
+        registers = self._registers
+        assert registers is not None
+        alpha = 0.7213 / (1 + 1.079 / _REGISTERS)
+        estimate = alpha * _REGISTERS * _REGISTERS / math.fsum(2.0**-rank for rank in registers)
+        zeros = registers.count(0)
+        if estimate <= 2.5 * _REGISTERS and zeros:  # small-range correction (linear counting)
+            estimate = _REGISTERS * math.log(_REGISTERS / zeros)
+        return max(round(estimate), self.limit + 1)
 
 
 def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -137,6 +284,14 @@ class ScanReport:
     bots: int = 0
     unreadable: int = 0
     distinct_user_agents: int = 0
+    #: Distinct client address and User-Agent pairs, by kind: bots, the rest
+    #: ("people"), and those gated (a kind of people unless the policy gates bots).
+    bot_visitors: DistinctCount = field(default_factory=DistinctCount)
+    people_visitors: DistinctCount = field(default_factory=DistinctCount)
+    gated_visitors: DistinctCount = field(default_factory=DistinctCount)
+    #: Requests whose log gave no client address (one User-Agent a line, or a
+    #: JSON record without an address field): as visitors, told apart by User-Agent alone.
+    requests_without_address: int = 0
     gated_by_client: Counter[str] = field(default_factory=Counter)
     gated_by_reason: Counter[str] = field(default_factory=Counter)
     #: day (YYYY-MM-DD) -> [requests, gated], for the MAX_DAYS latest days seen
@@ -151,6 +306,27 @@ class ScanReport:
         """The share of requests gated (0 when there are none)."""
         return self.gated / self.requests if self.requests else 0.0
 
+    @property
+    def people(self) -> int:
+        """Requests from clients that are not bots."""
+        return self.requests - self.bots
+
+    @property
+    def visitors(self) -> int:
+        """Distinct client address and User-Agent pairs: bots' and people's."""
+        return self.bot_visitors.count() + self.people_visitors.count()
+
+    @property
+    def visitors_exact(self) -> bool:
+        """True when every visitor count is exact, not estimated."""
+        counts = (self.bot_visitors, self.people_visitors, self.gated_visitors)
+        return all(count.exact for count in counts)
+
+    @property
+    def visitors_relative_error(self) -> float:
+        """0 when the visitor counts are exact; else the estimates' relative standard error."""
+        return 0.0 if self.visitors_exact else VISITORS_RELATIVE_ERROR
+
     def to_dict(self) -> dict[str, object]:
         """The report as JSON-ready data; ``requests`` and ``gated`` are integers."""
         return {
@@ -159,8 +335,16 @@ class ScanReport:
             "gated": self.gated,
             "gated_share": round(self.gated_share, 6),
             "passed": self.requests - self.gated,
+            "visitors": self.visitors,
+            "gated_visitors": self.gated_visitors.count(),
+            "bot_visitors": self.bot_visitors.count(),
+            "people_visitors": self.people_visitors.count(),
+            "visitors_exact": self.visitors_exact,
+            "visitors_relative_error": round(self.visitors_relative_error, 6),
+            "requests_without_address": self.requests_without_address,
             "distinct_user_agents": self.distinct_user_agents,
             "bots": self.bots,
+            "people": self.people,
             "unreadable_lines": self.unreadable,
             "gated_by_client": [
                 {"client": printable(label), "requests": count}
@@ -253,6 +437,15 @@ def _record_day(record: dict[str, object]) -> str | None:
     return None
 
 
+def _record_address(record: dict[str, object]) -> bytes | None:
+    """The client address of a JSON log record: its first address field that is text."""
+    for name in _ADDRESS_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            return value.encode("utf-8", "replace")
+    return None
+
+
 def _day_of(value: object) -> str | None:
     """A JSON time value (ISO 8601, ``27/Nov/2026:...``, epoch seconds or ms) as a day."""
     if isinstance(value, str):
@@ -302,14 +495,15 @@ class LogScanner:
         self._kept_days: list[str] = []
         self._distinct: set[int] = set()
         # What the text after a combined line's last '" "' counts as.
-        self._tails: BoundedTable[bytes, _Seen] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
-        # Lines counted but not yet decided: the raw text after each line's last
-        # '" "' (combined logs) or the whole line (one User-Agent a line), for
-        # one day. Counting them first, at C speed, means each distinct value is
-        # decided and added once per day rather than once per line.
-        self._pending: Counter[bytes] = Counter()
+        self._tails: BoundedTable[bytes, _Tail] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
+        # Lines counted but not yet decided, for one day: the client address and
+        # the raw text after each line's last '" "' (combined logs), or the whole
+        # line (one User-Agent a line). Counting them first, at C speed, means
+        # each distinct value is decided and added once per day rather than once
+        # per line.
+        self._pending_pairs: Counter[tuple[bytes, bytes]] = Counter()
+        self._pending_lines: Counter[bytes] = Counter()
         self._pending_day: bytes | None = None
-        self._pending_kind = ""
 
     def scan(
         self,
@@ -356,9 +550,27 @@ class LogScanner:
         label = printable(client.family + major)
         return _Seen(verdict.gated, label, verdict.reason.value, client.is_bot)
 
-    def _count(self, user_agent: bytes, requests: int, day: str | None) -> None:
-        """Add ``requests`` requests from one (raw, unescaped) User-Agent on ``day``."""
-        self._add(self._seen_as(user_agent), requests, day)
+    def _count(
+        self, user_agent: bytes, requests: int, day: str | None, address: bytes | None
+    ) -> None:
+        """Add ``requests`` requests from one (raw, unescaped) User-Agent on ``day``.
+
+        ``address`` is the client's, None when the log gives none.
+        """
+        seen = self._seen_as(user_agent)
+        self._add(seen, requests, day)
+        if address is None:
+            self.report.requests_without_address += requests
+            address = b""
+        self._visitor(address, user_agent, seen)
+
+    def _visitor(self, address: bytes, user_agent: bytes, seen: _Seen) -> None:
+        """Count the visitor ``address`` and ``user_agent`` (raw, unescaped) as ``seen``."""
+        report = self.report
+        fingerprint = _fingerprint(address, user_agent)
+        (report.bot_visitors if seen.bot else report.people_visitors).update((fingerprint,))
+        if seen.gated:
+            report.gated_visitors.update((fingerprint,))
 
     def _add(self, seen: _Seen, requests: int, day: str | None) -> None:
         report = self.report
@@ -401,47 +613,88 @@ class LogScanner:
     def _user_agents(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
         summary.lines += len(lines) - lines.count(b"") - lines.count(b"\r")
-        self._pend(lines, None, "user-agent", summary)
-
-    def _pend(
-        self, values: Iterable[bytes], day: bytes | None, kind: str, summary: FileSummary
-    ) -> None:
-        """Count ``values`` for ``day``; decide them when the day changes or many wait."""
-        if day != self._pending_day or kind != self._pending_kind:
+        pending = self._pending_lines
+        pending.update(lines)
+        if len(pending) > _PENDING:
             self._flush(summary)
-            self._pending_day, self._pending_kind = day, kind
-        self._pending.update(values)
-        if len(self._pending) > 100_000:
+
+    def _pend(self, pairs: Iterable[tuple[bytes, bytes]], day: bytes, summary: FileSummary) -> None:
+        """Count (address, tail) ``pairs`` of ``day``; decide at a new day or when many wait."""
+        if day != self._pending_day:
+            self._flush(summary)
+            self._pending_day = day
+        pending = self._pending_pairs
+        pending.update(pairs)
+        if len(pending) > _PENDING:
             self._flush(summary)
 
     def _flush(self, summary: FileSummary) -> None:
         """Decide and add the pending values."""
-        pending, self._pending = self._pending, Counter()
-        pending.pop(b"", None)
-        if self._pending_kind == "user-agent":
-            for line, requests in pending.items():
-                user_agent = line.strip()
-                if user_agent:
-                    self._count(user_agent, requests, None)
-            return
+        lines, self._pending_lines = self._pending_lines, Counter()
+        lines.pop(b"", None)
+        for line, requests in lines.items():
+            user_agent = line.strip()
+            if user_agent:
+                self._count(user_agent, requests, None, None)
+        pairs, self._pending_pairs = self._pending_pairs, Counter()
+        pairs.pop((b"", b""), None)  # the text after a block's last newline
         day = self._pending_day
-        if day is None:
-            return
-        tails = self._tails.data
-        by_seen: Counter[_Seen] = Counter()
-        for tail, requests in pending.items():
-            seen = tails.get(tail)
-            if seen is None:
-                found = _tail_user_agent(tail)
-                seen = _UNREADABLE if found is None else self._seen_as(found)
-                self._tails.add(tail, seen, len(tail))
+        if pairs and day is not None:
+            self._flush_pairs(pairs, _clf_day(day), summary)
+
+    def _flush_pairs(
+        self, pairs: Counter[tuple[bytes, bytes]], day: str | None, summary: FileSummary
+    ) -> None:
+        """Decide and add the (address, tail) pairs of one day, and count their visitors.
+
+        A day can hold as many distinct pairs as lines, so the work per pair
+        runs in C (maps over them); Python looks at each distinct tail only.
+        """
+        tails = list(map(_TAIL_OF_PAIR, pairs))
+        requests_of: Counter[bytes] = Counter()
+        if len(pairs) * 4 < sum(pairs.values()):  # many requests a pair: add up in Python
+            for tail, requests in zip(tails, pairs.values(), strict=True):
+                requests_of[tail] += requests
+        else:  # a request or two a pair: count each request once more, in C
+            requests_of.update(chain.from_iterable(map(repeat, tails, pairs.values())))
+        table = self._tails
+        known = table.data
+        # Each tail's kind of visitor, and the checksums of "User-Agent\n" that
+        # its visitors' fingerprints continue from (see _fingerprint).
+        kind_of: dict[bytes, int] = {}
+        crc_of: dict[bytes, int] = {}
+        adler_of: dict[bytes, int] = {}
+        for tail, requests in requests_of.items():
+            info = known.get(tail)
+            if info is None:
+                info = self._tail_info(tail)
+                table.add(tail, info, len(tail) + _TAIL_COST)
+            seen = info.seen
             if seen is _UNREADABLE:
                 summary.unreadable += requests
             else:
-                by_seen[seen] += requests
-        iso = _clf_day(day)
-        for seen, requests in by_seen.items():
-            self._add(seen, requests, iso)
+                self._add(seen, requests, day)
+            kind_of[tail] = info.kind
+            crc_of[tail] = info.crc
+            adler_of[tail] = info.adler
+        addresses = list(map(_HOST, pairs))
+        crcs = map(zlib.crc32, addresses, map(crc_of.__getitem__, tails))
+        adlers = map(zlib.adler32, addresses, map(adler_of.__getitem__, tails))
+        fingerprints = list(map(int.__or__, map(int.__lshift__, crcs, _32), adlers))
+        kinds = list(map(kind_of.__getitem__, tails))
+        report = self.report
+        report.people_visitors.update(
+            compress(fingerprints, map(_PEOPLE_KINDS.__contains__, kinds))
+        )
+        report.bot_visitors.update(compress(fingerprints, map(_BOT_KINDS.__contains__, kinds)))
+        report.gated_visitors.update(compress(fingerprints, map(_GATED_KINDS.__contains__, kinds)))
+
+    def _tail_info(self, tail: bytes) -> _Tail:
+        """What the text after a combined line's last '" "' counts as, for requests and visitors."""
+        found = _tail_user_agent(tail)
+        seen = _UNREADABLE if found is None else self._seen_as(found)
+        head = (found or b"") + b"\n"
+        return _Tail(seen, _visitor_kind(seen), zlib.crc32(head), zlib.adler32(head))
 
     def _json_lines(self, block: bytes, summary: FileSummary) -> None:
         for line in block.split(b"\n"):
@@ -457,7 +710,7 @@ class LogScanner:
                 summary.unreadable += 1
                 continue
             raw = b"" if value is None else value.encode("utf-8", "replace")
-            self._count(raw, 1, _record_day(record))
+            self._count(raw, 1, _record_day(record), _record_address(record))
 
     def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
         lines = block.split(b"\n")
@@ -467,7 +720,9 @@ class LogScanner:
             # The fast path, for a block whose lines are all of one day: the
             # User-Agent is the last quoted field, after the last '" "'.
             summary.lines += count
-            self._pend(map(_TAIL, map(bytes.rpartition, lines, _SEPARATOR)), day, "tail", summary)
+            addresses = map(_HOST, map(bytes.partition, lines, _SPACE))
+            tails = map(_TAIL, map(bytes.rpartition, lines, _SEPARATOR))
+            self._pend(zip(addresses, tails, strict=True), day, summary)
             return
         # A block that spans midnight: split it where the last line's day starts.
         last = lines[-2] if len(lines) > 1 and not lines[-1] else lines[-1]
@@ -497,7 +752,8 @@ class LogScanner:
                 summary.unreadable += 1
                 continue
             raw = fields[1]
-            self._count(_unescape(raw) if b"\\" in raw else raw, 1, iso)
+            address = line[: line.find(b" ")]
+            self._count(_unescape(raw) if b"\\" in raw else raw, 1, iso, address)
 
 
 def _quoted_end(line: bytes, start: int) -> int:
@@ -637,9 +893,14 @@ class LogInput:
     def __init__(self, path: str) -> None:
         self.name = path
         self._raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        self._opened = self._raw
         try:
             info = os.fstat(self._raw.fileno())
             self.size: int | None = info.st_size if stat.S_ISREG(info.st_mode) else None
+            if self._raw.isatty():
+                # Typed by hand: read up to the first end of input (Ctrl+D), line by
+                # line, as a terminal gives it (a block read would wait for a second one).
+                self._raw = io.BytesIO(b"".join(iter(self._raw.readline, b"")))
             head = self._raw.read(2)  # blocks until 2 bytes or the end, even on a pipe
             rejoined = _Rejoined(head, self._raw)
             self._bytes: gzip.GzipFile | _Rejoined = (
@@ -662,8 +923,8 @@ class LogInput:
         reader = getattr(self, "_bytes", None)  # absent when __init__ failed early
         if isinstance(reader, gzip.GzipFile):
             reader.close()
-        if self._raw is not sys.stdin.buffer:
-            self._raw.close()
+        if self._opened is not sys.stdin.buffer:
+            self._opened.close()
 
 
 class _Rejoined:
