@@ -113,6 +113,22 @@ def test_serve_log_level_is_one_of_uvicorns() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_serve_refuses_an_app_that_has_a_gate_of_its_own(project: Path) -> None:
+    """An app with UAGateMiddleware inside would keep gating under --report-only: refused."""
+    (project / "gated_shop.py").write_text(
+        "from starlette.applications import Starlette\n"
+        "from starlette.middleware import Middleware\n"
+        "from uagate import UAGateMiddleware\n"
+        "app = Starlette(middleware=[Middleware(UAGateMiddleware)])\n"
+        "wrapped = UAGateMiddleware(Starlette())\n"
+    )
+    for target in ("gated_shop:app", "gated_shop:wrapped"):
+        result = run_in(project, "serve", target, "--report-only")
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1
+        assert "has a UAGateMiddleware of its own" in result.stderr
+
+
 # 2. --policy MODULE:ATTRIBUTE
 
 

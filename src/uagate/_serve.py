@@ -70,9 +70,15 @@ def load_policy(name: str) -> Policy:
             ) from exc
     if not isinstance(target, Policy):
         raise PolicyError(
-            f"--policy {name}: {attribute} is a {type(target).__name__}, not a uagate.Policy"
+            f"--policy {name}: {attribute} is {_article(type(target).__name__)}, "
+            "not a uagate.Policy"
         )
     return target
+
+
+def _article(noun: str) -> str:
+    """``noun`` with "a" or "an" in front: "an int", "a str"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _is_the_module_or_a_parent(missing: str, module_name: str) -> bool:

@@ -25,6 +25,7 @@ from uagate import __version__
 from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
 from uagate._text import printable
 from uagate.decision import check
+from uagate.middleware import UAGateMiddleware
 from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
 from uagate.policy import PRESETS, Policy, Reason, Verdict
 
@@ -225,6 +226,16 @@ def _log_config(level: str) -> dict[str, Any]:
     return config
 
 
+def _has_a_gate(app: object) -> bool:
+    """True for a UAGateMiddleware, or an app that lists one in its middleware (Starlette)."""
+    if isinstance(app, UAGateMiddleware):
+        return True
+    middleware = getattr(app, "user_middleware", None)
+    return isinstance(middleware, list) and any(
+        getattr(item, "cls", None) is UAGateMiddleware for item in middleware
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
     uvicorn = _uvicorn()
     app_dir = os.path.abspath(args.app_dir)
@@ -239,12 +250,19 @@ def _serve(args: argparse.Namespace) -> int:
         }
     )
     try:
-        gated_app()  # import the app and check the options here, before any worker starts
+        served = gated_app()  # import the app and check the options here, before any worker
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # any failure to import or wrap the app is one line, not a
         # trace: also a factory or module that calls sys.exit() or raises a BaseException
         raise _UsageError(f"cannot serve {args.app}: {_one_line(exc)}") from exc
+    if _has_a_gate(getattr(served, "app", None)):
+        # A second gate in front would log "would gate" while the app's own one gates.
+        raise _UsageError(
+            f"cannot serve {args.app}: it has a UAGateMiddleware of its own, which "
+            "--report-only, --policy and the other options would not change; serve it with "
+            "uvicorn, or remove its gate and let uagate serve put one in front"
+        )
     uvicorn.run(
         "uagate._serve:gated_app",
         factory=True,
