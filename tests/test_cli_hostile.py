@@ -347,12 +347,13 @@ def test_scan_refuses_impossible_days(tmp_path: Path) -> None:
     """Combined lines with impossible dates are unreadable; JSON records keep no such day."""
     log = tmp_path / "days.log"
     lines = [combined(1, IE11)]
-    for stamp in ("00/Jan/0000", "99/Jan/2020", "31/Feb/2026", "29/Feb/2023", "00/Nov/2026"):
+    stamps = ("00/Jan/0000", "99/Jan/2020", "31/Feb/2026", "29/Feb/2023", "00/Nov/2026")
+    for stamp in (*stamps, "27/Nov/99999", "27/Nov/2026x"):
         lines.append(combined(1, IE11).replace("01/Nov/2026", stamp))
     lines.append(combined(1, CHROME).replace("01/Nov/2026", "29/Feb/2024"))
     log.write_text("\n".join(lines) + "\n")
     report = scanned(str(log))
-    assert counts(report) == (2, 1, 5)
+    assert counts(report) == (2, 1, 7)
     assert [day["day"] for day in report["days"]] == ["2024-02-29", "2026-11-01"]  # type: ignore[attr-defined]
 
     records = [
@@ -362,12 +363,14 @@ def test_scan_refuses_impossible_days(tmp_path: Path) -> None:
         {"time": "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0660\u0661"},  # Arabic-Indic digits
         {"time": "\uff12\uff10\uff12\uff16-\uff11\uff11-\uff10\uff11"},  # full-width digits
         {"time_local": "\u0660\u0661/Nov/2026:10:00:00 +0000"},
+        {"time_local": "27/Nov/99999:10:00:00 +0000"},
+        {"time": "2026-11-279"},
         {"time": "2026-11-02T10:00:00Z"},
     ]
     jsonl = tmp_path / "days.jsonl"
     jsonl.write_text("".join(json.dumps({**r, "user_agent": IE11}) + "\n" for r in records))
     report = scanned(str(jsonl))
-    assert counts(report) == (7, 7, 0)  # the records count, without their days
+    assert counts(report) == (9, 9, 0)  # the records count, without their days
     assert report["days"] == [{"day": "2026-11-02", "requests": 1, "gated": 1, "gated_share": 1.0}]
 
 
@@ -444,3 +447,16 @@ def test_a_policy_module_that_fails_on_lookup_is_a_one_line_error(tmp_path: Path
     assert result.stderr.decode().splitlines() == [
         "uagate: error: --policy tricky:POLICY: cannot load it: RuntimeError: lookup refused"
     ]
+
+
+def test_scan_writes_early_years_with_four_digits(tmp_path: Path) -> None:
+    """An epoch time in the year 999 is the day 0999-06-01, which sorts before later days."""
+    moment = datetime(999, 6, 1, 12, tzinfo=timezone.utc)
+    records = [
+        {"ts": int(moment.timestamp()), "user_agent": IE11},
+        {"ts": int(datetime(2026, 11, 2, tzinfo=timezone.utc).timestamp()), "user_agent": IE11},
+    ]
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    report = scanned(str(path))
+    assert [day["day"] for day in report["days"]] == ["0999-06-01", "2026-11-02"]  # type: ignore[attr-defined]

@@ -85,8 +85,9 @@ _MONTHS = {
     )
 }
 # Dates in ASCII digits only (a str pattern's \d would take other scripts' digits).
-_CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})")
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# (Each ends where its last number does: "27/Nov/99999" and "2026-11-279" are no dates.)
+_CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})(?![0-9A-Za-z])")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 # host ident user [time] "request" status size "referer" "user-agent" [anything else]:
 # the regular expressions read what comes before a quoted field, _quoted_end() the
 # fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
@@ -94,7 +95,7 @@ _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # classes that cannot pass those brackets, so there is one way to match, found at once.
 _HEAD = re.compile(
     rb"\S{1,255} \S{1,255} [^\[]{0,255} "  # host ident user (each at most 255 bytes)
-    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})[^\]]{0,64}\] "'  # [time] and the request's quote
+    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})(?![0-9A-Za-z])[^\]]{0,64}\] "'  # [time], request's "
 )
 _STATUS = re.compile(rb' [0-9]{3} \S+ "')
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
@@ -453,11 +454,12 @@ def _day_of(value: object) -> str | None:
         if found is not None:
             year, month, day = map(int, found.groups())
             return _iso_day(year, month, day)
-        return _clf_day(value[:11].encode("latin-1", "replace"))
+        return _clf_day(value[:12].encode("latin-1", "replace"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             seconds = value / 1000 if value > 1e11 else value  # milliseconds
-            return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d")
+            # isoformat, not strftime: the year 999 is "0999", and sorts before 2026.
+            return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return None
     return None
