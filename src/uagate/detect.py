@@ -218,11 +218,11 @@ _BOT_PATTERNS = tuple(
 
 def is_bot(user_agent: str) -> bool:
     """True for crawlers, link checkers, monitors, preview fetchers and HTTP libraries."""
-    return _is_bot(user_agent.lower())
+    return is_bot_lowered(user_agent.lower())
 
 
 #: True when the (lower-cased) string is a bot's.
-is_bot_lowered = _is_bot = _finder(_BOT_TOKENS, _BOT_PATTERNS)
+is_bot_lowered = _finder(_BOT_TOKENS, _BOT_PATTERNS)
 
 
 def _engine(user_agent: str) -> str:
@@ -526,7 +526,7 @@ def detect(
     """
     lowered = user_agent.lower()
     if bot is None:
-        bot = _is_bot(lowered)
+        bot = is_bot_lowered(lowered)
     marked = has_ie_marker(lowered)
     chromium = hints.chromium if hints is not None and marked else None
     if chromium is not None:
