@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,10 +11,12 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, settings
+from playwright.sync_api import Browser, sync_playwright
 from starlette.types import Message, Receive, Scope, Send
 
 from uagate import _log
@@ -49,14 +52,51 @@ def _forget_logged_causes() -> None:
     _log._logged_causes.clear()
 
 
-def corpus_path() -> Path:
-    """The labelled corpus; a missing file fails under CI=true and skips elsewhere."""
-    if CORPUS.is_file():
-        return CORPUS
-    message = f"the User-Agent corpus is missing at {CORPUS} (set UAGATE_CORPUS to its path)"
+def missing(message: str) -> NoReturn:
+    """Something a test needs is not here: a failure under CI=true, a skip elsewhere."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def corpus_path() -> Path:
+    """The labelled corpus; a missing file fails under CI=true and skips elsewhere."""
+    if not CORPUS.is_file():
+        missing(f"the User-Agent corpus is missing at {CORPUS} (set UAGATE_CORPUS to its path)")
+    return CORPUS
+
+
+#: The bound on every Playwright wait, in milliseconds.
+TIMEOUT_MS = 5_000
+#: No sandbox (the tests run as root), and no name lookups but 127.0.0.1: Chromium's own
+#: background requests (updates, accounts, prefetches) cannot leave the machine either.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--dns-prefetch-disable",
+]
+
+
+def chromium_path() -> str:
+    """Debian's chromium; a missing one fails under CI=true and skips elsewhere."""
+    path = shutil.which("chromium")
+    if path is None:
+        missing("chromium is not on PATH (Debian: apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless chromium, launched once for this module and closed after it."""
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True, timeout=15_000
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 async def app_that_must_not_run(scope: Scope, receive: Receive, send: Send) -> None:

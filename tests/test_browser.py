@@ -13,8 +13,6 @@ set the override over CDP without ``userAgentMetadata``, and Chromium then sends
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,15 +26,12 @@ from playwright.sync_api import (
     Route,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 
 from uagate.testing import IE11
 
-from .conftest import free_port, running_server
+from .conftest import TIMEOUT_MS, free_port, running_server
 
-#: The bound on every Playwright wait, in milliseconds.
-TIMEOUT_MS = 5_000
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
 LINKS = (
@@ -48,38 +43,6 @@ LINKS = (
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 667}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: No sandbox (the tests run as root), and no name lookups but 127.0.0.1: Chromium's own
-#: background requests (updates, accounts, prefetches) cannot leave the machine either.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--dns-prefetch-disable",
-]
-
-
-def chromium_path() -> str:
-    """Debian's chromium; a missing one fails under CI=true and skips elsewhere."""
-    path = shutil.which("chromium")
-    if path is not None:
-        return path
-    message = "chromium is not on PATH (Debian: apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless chromium, launched once for this module and closed after it."""
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True, timeout=15_000
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from uagate.decision import check
 from uagate.detect import Client
 from uagate.middleware import UAGateMiddleware
+from uagate.notice import notice_html
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "check",
+    "notice_html",
 ]
 
 try:
