@@ -99,8 +99,8 @@ def test_readme_command_output_is_real(command: str, output: str) -> None:
 def test_docs_show_every_command() -> None:
     """docs/cli.md has a section per uagate command; check, scan and page are run above."""
     cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    sections = set(re.findall(r"^#+ `uagate (\w+)`", cli, flags=re.MULTILINE))
-    assert {"check", "scan", "serve", "demo", "page"} <= sections
+    sections = set(re.findall(r"^#+ `uagate (\w+)[` ]", cli, flags=re.MULTILINE))
+    assert {"check", "scan", "serve", "demo", "page", "notice", "export"} <= sections
     shown = {command.split()[1] for command, _ in console_examples()}
     assert {"check", "scan", "page"} <= shown
 

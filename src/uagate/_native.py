@@ -14,7 +14,7 @@ from typing import Any
 import ua_parser_rs
 from ua_parser import load_lazy_builtins
 
-__all__ = ["Matcher", "browser_matcher", "literal_matcher"]
+__all__ = ["Matcher", "browser_matcher", "browser_rules", "literal_matcher"]
 
 #: A native matcher: ``extract(text)`` gives None or an object with ``family``,
 #: ``major``, ``minor``, ``patch`` and ``patch_minor`` (strings or None).
@@ -39,7 +39,16 @@ def browser_matcher() -> Matcher:
     Asked directly: the resolver wraps each answer in two dataclasses (about 5 us
     a string) and also parses the OS and device, which the gate never reads.
     """
-    browser_rules, _os_rules, _device_rules = load_lazy_builtins()
-    return ua_parser_rs.UserAgentExtractor(
-        map(attrgetter("regex", "family", "major", "minor", "patch", "patch_minor"), browser_rules)
-    )
+    return ua_parser_rs.UserAgentExtractor(browser_rules())
+
+
+#: One uap-core browser rule: regex, then the family, major, minor, patch and
+#: patch_minor templates (``$1`` style; None where the rule takes its group).
+Rule = tuple[str, str | None, str | None, str | None, str | None, str | None]
+
+
+def browser_rules() -> list[Rule]:
+    """uap-core's browser rules, in the order they are tried (the first match wins)."""
+    rules, _os_rules, _device_rules = load_lazy_builtins()
+    fields = attrgetter("regex", "family", "major", "minor", "patch", "patch_minor")
+    return [fields(rule) for rule in rules]

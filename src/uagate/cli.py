@@ -26,6 +26,8 @@ from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
 from uagate._text import printable
 from uagate.decision import check
 from uagate.middleware import UAGateMiddleware
+from uagate.nginx import NginxExportError, export_nginx
+from uagate.notice import notice_html
 from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
 from uagate.policy import PRESETS, Policy, Reason, Verdict
 
@@ -305,6 +307,39 @@ def _page(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_nginx(args: argparse.Namespace) -> int:
+    out = _argument_text(args.out)
+    policy = _policy(args.policy)
+    try:
+        written = export_nginx(
+            out,
+            policy,
+            default_language=args.default_language,
+            exclude_paths=[_argument_text(path) for path in args.exclude_path],
+            methods=args.method or None,
+            vary_user_agent=args.vary_user_agent,
+        )
+    except NginxExportError as exc:
+        raise _UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise _UsageError(f"cannot export to {out}: {exc}") from exc
+    for path in written:
+        print(printable(str(path)))
+    http, server = (f'"{printable(str(path))}"' for path in written[:2])
+    print(
+        f"Add `include {http};` inside http {{}}, and `include {server};` inside each "
+        "server {} to gate (docs/edge.md).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _notice(args: argparse.Namespace) -> int:
+    nonce = None if args.nonce is None else _argument_text(args.nonce)
+    sys.stdout.write(notice_html(args.lang, nonce=nonce) + "\n")
+    return 0
+
+
 def _uvicorn() -> ModuleType:
     """uvicorn, imported only to serve: the library itself does not need it."""
     try:
@@ -475,6 +510,18 @@ def _parser() -> argparse.ArgumentParser:
     with_server(demo)
     demo.set_defaults(run=_demo)
 
+    notice = commands.add_parser(
+        "notice",
+        help="print the embedded notice, for the base template of cached pages",
+        description="Print the HTML fragment that only Internet Explorer shows, to put first "
+        "in <body> of pages the gate does not see (docs/notice.md).",
+    )
+    notice.add_argument("--lang", choices=LANGUAGES, default="en")
+    notice.add_argument(
+        "--nonce", metavar="VALUE", help="put nonce=VALUE on its inline styles (none needs it)"
+    )
+    notice.set_defaults(run=_notice)
+
     page = commands.add_parser(
         "page",
         help="print the gate page, to serve as a static file",
@@ -497,6 +544,52 @@ def _parser() -> argparse.ArgumentParser:
         "only with --format json",
     )
     page.set_defaults(run=_page)
+
+    export = commands.add_parser(
+        "export",
+        help="write the gate as configuration for a server in front of the app",
+        description="Write the policy and the gate pages as configuration for a server that "
+        "stands in front of the app (docs/edge.md).",
+    )
+    targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
+    nginx = targets.add_parser(
+        "nginx",
+        help="maps for http {}, a gate for server {}, and the pages",
+        description="Write DIR/uagate_http.conf (include it inside http {}), "
+        "DIR/uagate_server.conf (include it inside each server {} to gate) and the pages "
+        "they name, DIR/pages/*.html. A gated request gets status 406 and the page in the "
+        "first language its Accept-Language names. Policies with a predicate, or that gate "
+        "IE apart from its applications, are refused: keep the middleware for those.",
+    )
+    nginx.add_argument("--out", required=True, metavar="DIR", help="where to write (created)")
+    with_policy(nginx)
+    nginx.add_argument(
+        "--default-language",
+        choices=LANGUAGES,
+        default="en",
+        metavar="TAG",
+        help="the page's language when Accept-Language names none the gate has (default: en)",
+    )
+    nginx.add_argument(
+        "--exclude-path",
+        action="append",
+        metavar="PREFIX",
+        default=[],
+        help="a path prefix the gate leaves alone (repeat for more)",
+    )
+    nginx.add_argument(
+        "--method",
+        action="append",
+        metavar="METHOD",
+        default=[],
+        help="gate only requests with this method (repeat for more; default: every method)",
+    )
+    nginx.add_argument(
+        "--vary-user-agent",
+        action="store_true",
+        help="name the headers the verdict depends on in Vary on passed responses",
+    )
+    nginx.set_defaults(run=_export_nginx)
     return parser
 
 

@@ -1,0 +1,545 @@
+"""The gate as nginx configuration: ``uagate export nginx``.
+
+Every regular expression written here is generated from the tables the gate
+itself decides by, so the two cannot drift apart:
+
+- IE and Trident: :data:`uagate.detect.IE_MARKERS` and the patterns beside them
+  (``Trident/N``, ``MSIE N``, IE Mobile's and IE 1-2's own tokens), and the
+  browsers that fake an ``MSIE`` token;
+- bots: the bot tokens and edge patterns of :mod:`uagate.detect`;
+- the client hints' Chromium brands (:data:`uagate.detect.CHROMIUM_BRANDS`);
+- browser families and versions, for a policy with minimum versions: uap-core's
+  browser rules, the very rules the gate's parser matches, in the same order,
+  after the same reading of versions without a dot, compared with the policy's
+  minimums.
+
+nginx's ``map`` tests its regular expressions in order and takes the first that
+matches, as uap-core does. Every map reads the User-Agent cut to its first 512
+characters (as :func:`uagate.detect.cap` cuts it), and every repeat in every
+pattern is bounded, so no pattern takes more than a bounded number of steps a
+character (``tests/test_nginx.py`` checks their shape and runs them on ReDoS
+shapes). What nginx cannot do as the middleware does is in docs/edge.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from uagate import decision, detect
+from uagate._native import browser_rules
+from uagate.detect import DEFAULT_MAX_LENGTH
+from uagate.page import LANGUAGES, VARY, render_page
+from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
+
+__all__ = ["HTTP_CONF", "SERVER_CONF", "NginxExportError", "export_nginx", "http_conf"]
+
+#: The files ``export_nginx`` writes, inside the directory it is given.
+HTTP_CONF = "uagate_http.conf"
+SERVER_CONF = "uagate_server.conf"
+_PAGES = "pages"
+
+#: Where the pages are served from, inside each gated server (internal only).
+PAGE_PATH = "/_uagate/page/"
+
+# The page variants nginx serves: one for IE and Trident (their text is the
+# same), one for browsers below their minimum version.
+_VARIANTS = {"internet-explorer": Reason.INTERNET_EXPLORER, "outdated": Reason.OUTDATED}
+
+# What a 406 that the gate did not send gets (one of the app's, or another
+# location's): a plain page, as nginx's own.
+_NOT_ACCEPTABLE = (
+    "<html>\n<head><title>406 Not Acceptable</title></head>\n<body>\n"
+    "<center><h1>406 Not Acceptable</h1></center>\n</body>\n</html>\n"
+)
+
+# The bound given to every repeat. On the at most 512 characters each map reads,
+# x{0,512} matches what x* does. The gate's parser (ua-parser's native matcher)
+# reads a bound of 100 or more as no bound, so those become 512 too.
+_BOUND = DEFAULT_MAX_LENGTH
+_LOOSE_BOUND = 100
+
+# How many tokens with a dotless version the export reads as the gate does
+# (``Chrome/118`` as ``Chrome/118.0``); a real User-Agent has one or two.
+_DOTLESS_PASSES = 3
+
+# The headers a passed response names with vary_user_agent, and a gated one always.
+_VARY_VERDICT = ", ".join(name for name in VARY if name not in ("Accept", "Accept-Language"))
+_VARY_PAGE = f"{_VARY_VERDICT}, Accept-Language"
+
+
+# PCRE reads each byte of a header as a character; (*UCP) gives those above 127 the
+# Unicode meaning the gate gives them (the middleware reads header bytes as latin-1):
+# "Talbot\xe9" has no word edge after "bot", to both.
+_UCP = "(*UCP)"
+
+
+class NginxExportError(ValueError):
+    """The export cannot say in nginx what the gate does, or cannot be written there."""
+
+
+def _check_policy(policy: Policy) -> None:
+    if policy.predicate is not None:
+        raise NginxExportError(
+            "a policy with a predicate cannot be exported to nginx: the predicate is Python code; "
+            "keep the middleware for it (docs/edge.md)"
+        )
+    if not (policy.gate_ie and policy.gate_trident_apps):
+        raise NginxExportError(
+            "nginx cannot tell Internet Explorer from applications built on its engine as the "
+            "gate does, so an exported policy must gate both (gate_ie=True, "
+            "gate_trident_apps=True); keep the middleware for this policy (docs/edge.md)"
+        )
+
+
+def _quote(text: str) -> str:
+    """Text as a double-quoted nginx string, its backslashes and quotes escaped."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _alternation(tokens: Iterable[str]) -> str:
+    return "(?:" + "|".join(re.escape(token) for token in tokens) + ")"
+
+
+def _bounded(pattern: str, *, as_the_parser: bool = False) -> str:
+    """``pattern`` with every repeat of no bound bounded by 512.
+
+    ``as_the_parser``: also a bound of 100 or more, which the gate's parser
+    reads as none (for uap-core's rules).
+    """
+    out = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        repeat = re.match(r"\{(\d+),(\d*)\}", pattern[index:]) if char == "{" else None
+        if char == "\\":
+            char = pattern[index : index + 2]
+        elif char == "[":  # a class, copied whole: a ] first in it is a member
+            end = index + 1 + (pattern[index + 1 : index + 2] == "^")
+            end += pattern[end : end + 1] == "]"
+            while pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            char = pattern[index : end + 1]
+        elif char in "*+":
+            out.append(f"{{{0 if char == '*' else 1},{_BOUND}}}")
+            index += 1
+            continue
+        elif repeat is not None and (
+            not repeat.group(2) or (as_the_parser and int(repeat.group(2)) >= _LOOSE_BOUND)
+        ):
+            out.append(f"{{{repeat.group(1)},{_BOUND}}}")
+            index += repeat.end()
+            continue
+        out.append(char)
+        index += len(char)
+    return "".join(out)
+
+
+def _map(
+    source: str,
+    name: str,
+    rules: Iterable[tuple[str, str]],
+    *,
+    caseless: bool = False,
+    default: str = "",
+    volatile: bool = False,
+    empty: str | None = None,
+) -> str:
+    """An nginx ``map`` block of regular expressions, tested in order: the first match wins.
+
+    nginx tests no regular expression on an empty value: ``empty`` is the value
+    for one, where it is not ``default``.
+    """
+    operator = "~*" if caseless else "~"
+    lines = [f"map {source} ${name} {{"]
+    lines += ["    volatile;"] if volatile else []
+    lines.append(f"    default {_quote(default)};")
+    lines += [f'    "" {_quote(empty)};'] if empty is not None else []
+    lines += [
+        f"    {_quote(operator + _UCP + _bounded(pattern))} {_quote(value)};"
+        for pattern, value in rules
+    ]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _exact_map(source: str, name: str, entries: Iterable[tuple[str, str]], default: str) -> str:
+    """An nginx ``map`` block of exact strings (a hash lookup)."""
+    lines = [f"map {source} ${name} {{", f"    default {_quote(default)};"]
+    lines += [f"    {_quote(key)} {_quote(value)};" for key, value in entries]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _cut(source: str, name: str, length: int, *, whole: bool = False) -> str:
+    """A map that cuts a header to ``length`` characters (or, ``whole``, empties a longer one)."""
+    pattern = f"^(.{{0,{length}}})" + ("$" if whole else "")
+    return _map(source, name, [(pattern, "$1")])
+
+
+def _flags() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """(name, [(caseless pattern, "1")]) for each one-bit fact about the User-Agent.
+
+    Read from :mod:`uagate.detect` and :mod:`uagate.decision` when called, so the
+    configuration always says what the gate does.
+    """
+    placeholders = sorted(value for value in decision._PLACEHOLDERS if value)
+    yield "placeholder", [("^" + _alternation(placeholders) + "$", "1")]
+    bots = [(_alternation(detect._BOT_TOKENS), "1")]
+    yield "bot", bots + [(pattern.pattern, "1") for _, pattern in detect._BOT_PATTERNS]
+    yield "trident", [(detect._TRIDENT.pattern, "1")]
+    yield "msie", [(detect._MSIE.pattern, "1")]
+    fakes = [(_alternation(detect._FAKES_MSIE), "1")]
+    yield (
+        "fakes_msie",
+        fakes + [(pattern.pattern, "1") for _, pattern in detect._FAKES_MSIE_PATTERNS],
+    )
+    yield "ie_token", [(detect._IEMOBILE.pattern, "1"), (detect._IE_PRODUCT.pattern, "1")]
+
+
+#: The order of the bits in the key of the state map.
+_BITS = ("placeholder", "bot", "trident", "msie", "fakes_msie", "ie_token", "chromium", "skip")
+
+
+def _state(policy: Policy, bits: dict[str, bool]) -> str:
+    """What the gate does with a client that has these bits: ``pass``, ``ie`` or ``next``.
+
+    :class:`uagate.decision.Decider`, :func:`uagate.detect._internet_explorer`
+    and ``Policy.decide`` up to the browser's version: ``next`` means the
+    version decides. ``skip``: a request the middleware's defaults leave alone
+    (a websocket handshake), or that the export's options exclude.
+    """
+    if bits["skip"] or bits["placeholder"]:
+        return "pass"
+    if bits["bot"] and not policy.gate_bots:
+        return "pass"
+    if bits["trident"]:
+        trident = True
+    elif bits["msie"]:  # an MSIE token: IE, unless a browser that fakes it names itself
+        trident = not bits["fakes_msie"]
+    else:
+        trident = bits["ie_token"]
+    if trident and bits["chromium"]:
+        return "pass"  # a Chromium browser that sends IE's User-Agent (see docs/edge.md)
+    return "ie" if trident else "next"
+
+
+def _digits_below(number: int) -> list[str]:
+    """Patterns for the decimal numbers (no leading zero) below ``number``."""
+    text = str(number)
+    found = [r"\d"] if len(text) > 1 else []
+    found += [f"[1-9]\\d{{{length - 1}}}" for length in range(2, len(text))]
+    for index, digit in enumerate(text):
+        lowest = 1 if index == 0 and len(text) > 1 else 0
+        if int(digit) > lowest:
+            rest = len(text) - index - 1
+            tail = f"\\d{{{rest}}}" if rest > 1 else (r"\d" if rest else "")
+            low, high = str(lowest), str(int(digit) - 1)
+            klass = low if low == high else f"[{low}-{high}]"
+            found.append(text[:index] + klass + tail)
+    return found
+
+
+def _below(minimum: tuple[int, ...], index: int = 0) -> str:
+    """A pattern for ``major|minor|patch`` fields whose version is below ``minimum``.
+
+    As :func:`uagate.detect._numeric` reads them: the version is the leading
+    fields that are all digits; it is compared as a tuple, so one that stops
+    early is below a longer minimum with the same start. An empty version
+    (no digits in the major field) is never below: such a browser passes.
+    """
+    if index == len(minimum):
+        return "(?!)"
+    choices = []
+    lower = _digits_below(minimum[index])
+    if lower:
+        choices.append("0*(?:" + "|".join(lower) + ")(?:\\||$)")
+    if index > 0:
+        # the version stopped before this field: it is a shorter tuple
+        choices.append(r"(?:[^|]*[^0-9|][^|]*)?(?:\||$)")
+    if index + 1 < len(minimum):
+        choices.append(f"0*{minimum[index]}(?:$|\\|{_below(minimum, index + 1)})")
+    return "(?:" + "|".join(choices) + ")" if choices else "(?!)"
+
+
+def _field(template: str | None, group: int) -> str:
+    return f"${group}" if template is None else template
+
+
+def _browser_rules() -> list[tuple[str, str]]:
+    """uap-core's browser rules as (pattern, ``family|major|minor|patch`` template)."""
+    return [
+        (
+            _bounded(regex, as_the_parser=True),
+            f"{family or '$1'}|{_field(major, 2)}|{_field(minor, 3)}|{_field(patch, 4)}",
+        )
+        for regex, family, major, minor, patch, _patch_minor in browser_rules()
+    ]
+
+
+def _outdated_rules(policy: Policy) -> list[tuple[str, str]]:
+    minimums = policy._minimums
+    return [
+        (f"^{_alternation(sorted(FAMILIES[key]))}\\|{_below(minimums[key])}", "outdated")
+        for key in sorted(minimums)
+    ]
+
+
+#: How many ranges of Accept-Language nginx reads.
+_LANGUAGE_RANGES = 8
+
+
+def _language_rules() -> list[tuple[str, str]]:
+    """The page's language: the first range that names one of the gate's and is not refused.
+
+    As the gate reads a range: by its whole tag or its primary subtag; ``q=0``
+    refuses it. Other quality values are not weighed (browsers list ranges
+    best first), and only the first eight ranges are read.
+    """
+    zero = r"[^,]{0,64}q[ \t]{0,8}=[ \t]{0,8}0{1,8}(?:\.0{0,8})?[ \t]{0,8}(?:,|$)"
+    rules = []
+    for position in range(_LANGUAGE_RANGES):
+        before = f"(?:[^,]{{0,128}},){{{position}}}" if position else ""
+        for language in sorted(LANGUAGES, key=lambda tag: (-len(tag), tag)):
+            tag = re.escape(language.lower())
+            if language == "zh":  # Chinese in traditional script is not the simplified page
+                tag += r"(?!-(?:tw|hk|mo|hant)(?![a-z0-9]))"
+            rest = f"(?:-[a-z0-9]{{1,8}}){{0,8}}[ \\t]{{0,64}}(?:,|$|;(?!{zero}))"
+            rules.append((f"^{before}[ \\t]{{0,64}}{tag}{rest}", language))
+    return rules
+
+
+def _paths(prefixes: Sequence[str]) -> list[str]:
+    for prefix in prefixes:
+        if not isinstance(prefix, str) or not prefix.startswith("/"):
+            raise NginxExportError(
+                f"exclude_paths takes prefixes that start with '/', not {prefix!r}"
+            )
+    return [f"^{re.escape(prefix)}" for prefix in prefixes]
+
+
+def _methods(methods: Collection[str] | None) -> list[str] | None:
+    if methods is None:
+        return None
+    if isinstance(methods, str) or not all(
+        isinstance(method, str) and re.fullmatch(r"[A-Za-z]{1,20}", method) for method in methods
+    ):
+        raise NginxExportError(
+            f"methods must be a collection of HTTP method names, not {methods!r}"
+        )
+    return sorted({method.upper() for method in methods})
+
+
+def http_conf(
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    default_language: str = "en",
+    exclude_paths: Sequence[str] = (),
+    methods: Collection[str] | None = None,
+    vary_user_agent: bool = False,
+) -> str:
+    """The text of ``uagate_http.conf``: the maps, to include once inside ``http {}``.
+
+    They set ``$uagate_gated`` to the page variant a gated client gets
+    (``internet-explorer`` or ``outdated``) or to the empty string, and
+    ``$uagate_language`` to the page's language; the other ``$uagate_``
+    variables serve ``uagate_server.conf``. The options mean what the
+    middleware's options of the same names mean. Raises
+    :class:`NginxExportError` for a policy or option nginx cannot apply as the
+    gate does.
+    """
+    _check_policy(policy)
+    if default_language not in LANGUAGES:
+        raise NginxExportError(
+            f"unknown default language {default_language!r}; known: {', '.join(LANGUAGES)}"
+        )
+    excluded = _paths(exclude_paths)
+    gated_methods = _methods(methods)
+    parts = [
+        "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
+        f"# Policy: {policy!r}",
+        "# Include it once inside http {}, and uagate_server.conf inside each server {} to gate.",
+        f"# Every map reads the first {DEFAULT_MAX_LENGTH} characters of the User-Agent.",
+        _cut("$http_user_agent", "uagate_ua", DEFAULT_MAX_LENGTH),
+        "# Hint headers longer than the gate reads are malformed to it: read as not sent.",
+        _cut("$http_sec_ch_ua", "uagate_ch", 1024, whole=True),
+        _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", 1024, whole=True),
+        f"# IE markers: {', '.join(detect.IE_MARKERS)}",
+    ]
+    parts += [
+        _map("$uagate_ua", f"uagate_{name}", rules, caseless=True, default="0",
+             empty="1" if name == "placeholder" else None)
+        for name, rules in _flags()
+    ]  # fmt: skip
+    # "Brand";v="124": a Chromium brand in Sec-CH-UA, or in the full list without Sec-CH-UA.
+    brand = (f'"{_alternation(sorted(detect.CHROMIUM_BRANDS))}"[ \\t]{{0,64}};', "1")
+    parts += [
+        _map("$uagate_ch", "uagate_chromium_ch", [brand], default="0", empty="none"),
+        _map("$uagate_ch_full", "uagate_chromium_full", [brand], default="0"),
+        _exact_map('"$uagate_chromium_ch$uagate_chromium_full"', "uagate_chromium",
+                   [("10", "1"), ("11", "1"), ("none1", "1")], default="0"),
+    ]  # fmt: skip
+    # Requests the middleware's defaults (a websocket handshake), or the options, leave alone.
+    parts.append(
+        _map(
+            "$http_upgrade", "uagate_websocket", [("^websocket$", "1")], caseless=True, default="0"
+        )
+    )
+    parts.append(
+        _map("$uri", "uagate_excluded", [(pattern, "1") for pattern in excluded], default="0")
+    )
+    if gated_methods is None:
+        parts.append(_exact_map("$request_method", "uagate_ungated_method", [], default="0"))
+    else:
+        parts.append(
+            _exact_map(
+                "$request_method",
+                "uagate_ungated_method",
+                [(method, "0") for method in gated_methods],
+                default="1",
+            )
+        )
+    parts.append(
+        _exact_map(
+            '"$uagate_websocket$uagate_excluded$uagate_ungated_method"',
+            "uagate_skip",
+            [("000", "0")],
+            default="1",
+        )
+    )
+    key = '"' + "".join(f"$uagate_{bit}" for bit in _BITS) + '"'
+    entries = []
+    for values in itertools.product((False, True), repeat=len(_BITS)):
+        state = _state(policy, dict(zip(_BITS, values, strict=True)))
+        if state != "pass":
+            entries.append(("".join("1" if value else "0" for value in values), state))
+    parts.append(f"# The key is the bits {', '.join(_BITS)}, in that order.")
+    parts.append(_exact_map(key, "uagate_state", entries, default="pass"))
+    gated = [("ie", "internet-explorer")]
+    if policy.min_versions:
+        parts.append("# Versions without a dot read as the gate reads them: Chrome/118 as 118.0.")
+        dotless = f"^(.{{0,{_BOUND}}})" + detect._DOTLESS.pattern + f"(.{{0,{_BOUND}}})$"
+        source = "$uagate_ua"
+        for number in range(1, _DOTLESS_PASSES + 1):
+            parts.append(
+                _map(source, f"uagate_dotted{number}", [(dotless, "$1$2.0$3")], default=source)
+            )
+            source = f"$uagate_dotted{number}"
+        parts.append("# uap-core's browser rules, in the parser's order: family|major|minor|patch")
+        parts.append(_map(source, "uagate_browser", _browser_rules()))
+        parts.append(_map("$uagate_browser", "uagate_outdated", _outdated_rules(policy)))
+        gated.append(("next", "$uagate_outdated"))
+    parts.append(_exact_map("$uagate_state", "uagate_gated", gated, default=""))
+    parts.append(_cut("$http_accept_language", "uagate_accept_language", 1024))
+    parts.append(
+        _map("$uagate_accept_language", "uagate_language", _language_rules(),
+             caseless=True, default=default_language)
+    )  # fmt: skip
+    # $uagate_answer is the variant sent, decided once, before the page's internal
+    # redirect; $uagate_return, read again after it, is empty on the page's own path.
+    answer = [(f"^[^|]*\\|{re.escape(PAGE_PATH)}", ""), (r"^([^|]+)\|", "$1")]
+    returned = [(pattern, "1" if value else "") for pattern, value in answer]
+    # (Only variables: a regular expression run for one of them would overwrite $1.)
+    page_uri = (
+        f"{PAGE_PATH}$uagate_answer.$uagate_language.html",
+        f"{PAGE_PATH}not-acceptable.html",
+    )
+    parts += [
+        _map('"$uagate_gated|$uri"', "uagate_answer", answer),
+        _map('"$uagate_gated|$uri"', "uagate_return", returned, volatile=True),
+        _map("$uagate_answer", "uagate_page_uri", [("^.", page_uri[0])], default=page_uri[1]),
+        _map("$uagate_answer", "uagate_cache_control", [("^.", "no-store")]),
+        _map("$uagate_answer", "uagate_vary", [("^.", _VARY_PAGE)],
+             default=_VARY_VERDICT if vary_user_agent else ""),
+        _map("$uagate_answer", "uagate_content_language", [("^.", "$uagate_language")]),
+    ]  # fmt: skip
+    return "\n\n".join(parts) + "\n"
+
+
+def server_conf(pages: Path) -> str:
+    """The text of ``uagate_server.conf`` for pages in the directory ``pages``."""
+    return "\n".join(
+        [
+            "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
+            "# Include it inside each server {} to gate (uagate_http.conf inside http {}).",
+            "# A gated request gets status 406 and the gate page in its language; a 406",
+            "# from anywhere else in the server gets a plain 406 page.",
+            "error_page 406 $uagate_page_uri;",
+            "if ($uagate_return) {",
+            "    return 406;",
+            "}",
+            "# Empty, so not sent, on every response but the gate page (and Vary with",
+            "# vary_user_agent).",
+            "add_header Cache-Control $uagate_cache_control always;",
+            "add_header Vary $uagate_vary always;",
+            "add_header Content-Language $uagate_content_language always;",
+            f"location ^~ {PAGE_PATH} {{",
+            "    internal;",
+            f"    alias {_quote(str(pages) + '/')};",
+            "    types { }",
+            '    default_type "text/html; charset=utf-8";',
+            "    etag off;",
+            "}",
+            "",
+        ]
+    )
+
+
+def _target(directory: str | os.PathLike[str]) -> Path:
+    if not os.fspath(directory):
+        raise NginxExportError("the output directory is empty; name one")
+    out = Path(directory).resolve()
+    text = str(out)
+    if any(char in text for char in '$"\\') or any(
+        ord(char) < 0x20 or ord(char) == 0x7F for char in text
+    ):
+        raise NginxExportError(
+            f"the output directory {text!r} cannot be named in nginx configuration "
+            "(it holds $, a double quote, a backslash or a control character); choose another"
+        )
+    return out
+
+
+def export_nginx(
+    directory: str | os.PathLike[str],
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    default_language: str = "en",
+    exclude_paths: Sequence[str] = (),
+    methods: Collection[str] | None = None,
+    vary_user_agent: bool = False,
+) -> list[Path]:
+    """Write ``uagate_http.conf``, ``uagate_server.conf`` and the pages into ``directory``.
+
+    The directory is created if missing; the pages go to its ``pages`` folder,
+    which the server configuration names by absolute path. Files are written
+    readable by all (nginx's workers run as another user) whatever the umask.
+    Returns the absolute paths written. The options are those of
+    :func:`http_conf`. Raises :class:`NginxExportError` for a policy or option
+    nginx cannot apply as the gate does, or a directory nginx cannot name.
+    """
+    out = _target(directory)
+    http = http_conf(
+        policy,
+        default_language=default_language,
+        exclude_paths=exclude_paths,
+        methods=methods,
+        vary_user_agent=vary_user_agent,
+    )
+    pages = out / _PAGES
+    files = {out / HTTP_CONF: http, out / SERVER_CONF: server_conf(pages)}
+    variants = _VARIANTS if policy.min_versions else {"internet-explorer": Reason.INTERNET_EXPLORER}
+    for variant, reason in variants.items():
+        for language in LANGUAGES:
+            files[pages / f"{variant}.{language}.html"] = render_page(language, reason)
+    files[pages / "not-acceptable.html"] = _NOT_ACCEPTABLE
+    for folder in (out, pages):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o755)
+    for path, text in files.items():
+        path.write_text(text, "utf-8")
+        path.chmod(0o644)
+    return list(files)

@@ -1,0 +1,516 @@
+"""``uagate export nginx`` against a real nginx, started here on 127.0.0.1 and stopped after.
+
+nginx is found as ``nginx`` on PATH or in /usr/sbin; without it the tests that
+run it fail under CI=true and skip elsewhere. Every corpus row is sent through
+nginx and decided by :func:`uagate.check`; the two must agree on at least
+99.9% of rows under the default policy and 99.5% under ``Policy.modern()``
+(docs/edge.md lists every disagreement).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from uagate import Policy, check, detect, testing
+from uagate.detect import _numeric
+from uagate.nginx import NginxExportError, _below, export_nginx, http_conf
+from uagate.page import LANGUAGES, negotiate_language, render_page
+from uagate.policy import Reason
+
+from .conftest import ROOT, corpus_path, free_port, missing, running_server
+
+try:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from redos import SHAPES, shape, shape_problems
+
+POLICIES = {"default": Policy(), "modern": Policy.modern()}
+#: The share of corpus rows on which nginx and check() must agree, per policy.
+AGREEMENT = {"default": 0.999, "modern": 0.995}
+MAINSTREAM = ("chrome", "firefox", "safari", "edge")
+
+
+def nginx_path() -> str:
+    """The distribution's nginx; a missing one fails under CI=true and skips elsewhere."""
+    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if path is None:
+        missing("nginx is not installed (Debian: apt-get install nginx)")
+    return path
+
+
+@contextmanager
+def nginx_serving(policy: Policy, **options: Any) -> Iterator[http.client.HTTPConnection]:
+    """Start nginx on 127.0.0.1 with the export of ``policy`` in front of a one-line app.
+
+    Yields a kept-alive connection to it, closed after.
+    """
+    executable = nginx_path()
+    # nginx's workers may run as another user: the files must be readable by any.
+    directory = Path(tempfile.mkdtemp(prefix="uagate-nginx-"))
+    try:
+        directory.chmod(0o755)
+        export_nginx(directory / "export", policy, **options)
+        port = free_port()
+        temp = directory / "temp"
+        temp.mkdir()
+        conf = directory / "nginx.conf"
+        conf.write_text(
+            f"""
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {directory}/export/uagate_http.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        include {directory}/export/uagate_server.conf;
+        add_header X-Server kept always;
+        location / {{
+            default_type text/plain;
+            return 200 "the app\\n";
+        }}
+        location = /app-406 {{
+            return 406;
+        }}
+    }}
+}}
+"""
+        )
+        command = [executable, "-p", str(directory), "-c", str(conf), "-g", "daemon off;"]
+        with running_server(command, f"http://127.0.0.1:{port}/", directory / "nginx.out"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                yield connection
+            finally:
+                connection.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def get(
+    connection: http.client.HTTPConnection,
+    headers: dict[str, str],
+    method: str = "GET",
+    path: str = "/",
+) -> tuple[int, dict[str, str], bytes]:
+    """One request on a kept-alive connection: status, headers (lower-cased names), body."""
+    connection.putrequest(method, path, skip_accept_encoding=True)
+    for name, value in headers.items():
+        connection.putheader(name, value.encode("utf-8"))
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def corpus_rows() -> list[tuple[str, str]]:
+    """(label, User-Agent) of every corpus row."""
+    lines = corpus_path().read_text("utf-8").splitlines()[1:]
+    return [(fields[0], fields[4]) for fields in (line.split("\t") for line in lines)]
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_nginx_agrees_with_check_on_every_corpus_row(name: str) -> None:
+    """Each row through nginx and through check(): they agree on >= 99.9% / 99.5% of rows."""
+    policy = POLICIES[name]
+    rows = corpus_rows()
+    disagreements = []
+    mainstream_gated = []
+    with nginx_serving(policy) as connection:
+        for label, user_agent in rows:
+            status, _, _ = get(connection, {"User-Agent": user_agent})
+            assert status in (200, 406), (status, user_agent)
+            gated = check(user_agent, policy=policy).gated
+            if (status == 406) != gated:
+                disagreements.append((label, gated, user_agent))
+                if label in MAINSTREAM and not gated:
+                    mainstream_gated.append(user_agent)
+    agreement = 1 - len(disagreements) / len(rows)
+    print(f"{name}: {len(rows) - len(disagreements)} of {len(rows)} rows agree ({agreement:.4%})")
+    for disagreement in disagreements:
+        label, gated, user_agent = disagreement
+        print(f"  check() gated={gated} (label {label}): {user_agent}")
+    assert len(rows) > 18_000
+    assert agreement >= AGREEMENT[name], disagreements[:20]
+    assert mainstream_gated == []
+
+
+BROWSERS = {
+    "chrome": testing.CHROME,
+    "chrome 120": testing.CHROME_120,
+    "chrome android": testing.CHROME_ANDROID,
+    "edge": testing.EDGE,
+    "edge 120": testing.EDGE_120,
+    "firefox": testing.FIREFOX,
+    "firefox 121": testing.FIREFOX_121,
+    "safari": testing.SAFARI,
+    "safari 17.2": testing.SAFARI_17_2,
+    "safari iphone": testing.SAFARI_IPHONE,
+    "googlebot": testing.GOOGLEBOT,
+    "bingbot as IE": testing.BINGBOT,
+    "ie 6": testing.IE6,
+    "ie 11": testing.IE11,
+    "ie mobile": testing.IE_MOBILE,
+    "outlook": testing.OUTLOOK,
+    "opera as msie": testing.OPERA_AS_MSIE,
+}
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_nginx_decides_the_testing_constants_as_check_does(name: str) -> None:
+    """Mainstream browsers check() passes reach the app; IE and Outlook get 406."""
+    policy = POLICIES[name]
+    with nginx_serving(policy) as connection:
+        answers = {key: get(connection, {"User-Agent": ua})[0] for key, ua in BROWSERS.items()}
+    expected = {key: 406 if check(ua, policy=policy).gated else 200 for key, ua in BROWSERS.items()}
+    assert answers == expected
+    assert (answers["ie 11"], answers["chrome"], answers["googlebot"]) == (406, 200, 200)
+
+
+def test_ie11_gets_the_page_in_its_language_with_406_and_its_headers() -> None:
+    """The page the gate writes, in the Accept-Language's language, not cached, with Vary."""
+    with nginx_serving(Policy.modern()) as connection:
+        status, headers, body = get(connection, {"User-Agent": testing.IE11})
+        assert status == 406
+        assert body.decode("utf-8") == render_page("en")
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        assert headers["cache-control"] == "no-store"
+        assert headers["content-language"] == "en"
+        vary = {part.strip().lower() for part in headers["vary"].split(",")}
+        assert {"user-agent", "accept-language", "sec-ch-ua"} <= vary
+        status, headers, body = get(
+            connection, {"User-Agent": testing.IE11, "Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
+        )
+        assert (status, headers["content-language"]) == (406, "de")
+        assert body.decode("utf-8") == render_page("de")
+        status, headers, body = get(connection, {"User-Agent": testing.IE11}, method="HEAD")
+        assert (status, body) == (406, b"")
+        old_chrome = testing.CHROME.replace("Chrome/131", "Chrome/100")
+        assert check(old_chrome, policy=Policy.modern()).gated
+        status, headers, body = get(connection, {"User-Agent": old_chrome, "Accept-Language": "fr"})
+        assert status == 406
+        assert body.decode("utf-8") == render_page("fr", Reason.OUTDATED)
+        status, headers, body = get(connection, {"User-Agent": testing.CHROME})
+        assert (status, body) == (200, b"the app\n")
+        assert "cache-control" not in headers
+        assert "vary" not in headers
+
+
+@pytest.mark.parametrize(
+    "accept_language",
+    [
+        "fr-CH, fr;q=0.9",
+        "ja",
+        "zh-CN",
+        "zh-TW",
+        "pt-BR",
+        "  es ",
+        "xx",
+        "",
+        "*",
+        "de;q=0.5",
+        "en;q=0, de",
+        "de;q=0.0, fr",
+        "de_DE",
+        "zh_TW",
+        ", de",
+        ",,  ,it",
+        "xx, de;q=0.5",
+        "zh-TW, zh;q=0.8",
+        "DE-at",
+        "de;level=1;q=0, fr",
+    ],
+)
+def test_nginx_serves_the_language_the_gate_would_when_ranges_come_best_first(
+    accept_language: str,
+) -> None:
+    """Where the first range not refused decides, nginx picks the middleware's language."""
+    with nginx_serving(Policy()) as connection:
+        headers = {"User-Agent": testing.IE11, "Accept-Language": accept_language}
+        _, answer, _ = get(connection, headers)
+    assert answer["content-language"] == negotiate_language(accept_language, "en")
+
+
+def test_client_hints_are_read_as_check_reads_them() -> None:
+    """A Chromium browser sending IE's User-Agent passes: its hints name it, as check() reads."""
+    cases = [
+        {"Sec-CH-UA": '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"'},
+        {"Sec-CH-UA-Full-Version-List": '"Chromium";v="120.0.6099.71"'},
+        # Sec-CH-UA names the brands when sent; the full list only gives their versions.
+        {"Sec-CH-UA": '"X";v="1"', "Sec-CH-UA-Full-Version-List": '"Chromium";v="120.0.1.2"'},
+        {"Sec-CH-UA": '"chromium";v="120"'},  # brands are compared as written
+        {"Sec-CH-UA": '"Microsoft Edge";v="120"', "User-Agent": testing.IE_MOBILE},
+    ]
+    with nginx_serving(Policy()) as connection:
+        for hints in cases:
+            headers = {"User-Agent": testing.IE11, **hints}
+            status, _, _ = get(connection, headers)
+            lowered = {k.lower(): v for k, v in headers.items()}
+            verdict = check(lowered.pop("user-agent"), lowered)
+            assert (status == 406) == verdict.gated, hints
+    assert verdict.gated is False
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_hostile_user_agents_are_decided_as_check_decides(name: str) -> None:
+    """7 KB of each ReDoS shape, and IE's string after it: the same verdict as check()."""
+    with nginx_serving(Policy.modern()) as connection:
+        for user_agent in (shape(name, 7000), testing.IE11 + shape(name, 7000)):
+            status, _, _ = get(connection, {"User-Agent": user_agent})
+            assert (status == 406) == check(user_agent, policy=Policy.modern()).gated
+
+
+def generated_patterns(policy: Policy) -> list[str]:
+    """Every regular expression in the generated http configuration, as nginx reads it."""
+    text = http_conf(policy)
+    found = re.findall(r'^\s+"~\*?\(\*UCP\)((?:[^"\\]|\\.)*)"', text, flags=re.MULTILINE)
+    return [re.sub(r"\\(.)", r"\1", pattern) for pattern in found]
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_every_generated_pattern_has_a_linear_shape_and_finishes_on_redos_shapes(
+    name: str,
+) -> None:
+    """Repeats bounded by 1,024 (the longest hint header read) or linear; each runs on 64 KB."""
+    patterns = generated_patterns(POLICIES[name])
+    assert len(patterns) > (400 if name == "modern" else 10)
+    for pattern in patterns:
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+        assert list(shape_problems(parsed, re.IGNORECASE, bound=1024)) == [], pattern
+        compiled = re.compile(pattern, re.IGNORECASE)
+        for shape_name in SHAPES:
+            compiled.search(shape(shape_name, 65_536) + "!")
+
+
+def test_the_configuration_is_generated_from_the_detectors_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A token added to the bot table, or a new minimum version, shows in the export."""
+    before = http_conf(Policy())
+    monkeypatch.setattr(detect, "_BOT_TOKENS", (*detect._BOT_TOKENS, "uagate-test-bot"))
+    after = http_conf(Policy())
+    assert "uagate-test-bot" not in before
+    assert "uagate\\\\-test\\\\-bot" in after or "uagate-test-bot" in after
+    chrome_minimum = '"~(*UCP)^(?:Chrome|'
+    assert chrome_minimum not in http_conf(Policy(min_versions={"firefox": 100}))
+    assert chrome_minimum in http_conf(Policy(min_versions={"chrome": 100}))
+
+
+@pytest.mark.parametrize(
+    ("policy", "words"),
+    [
+        (Policy(predicate=lambda client: False), "predicate"),
+        (Policy(gate_trident_apps=False), "gate_trident_apps=True"),
+        (Policy(gate_ie=False), "gate_ie=True"),
+    ],
+)
+def test_policies_nginx_cannot_apply_are_refused(policy: Policy, words: str) -> None:
+    """A predicate, or IE apart from its applications: a clear error, nothing written."""
+    with pytest.raises(NginxExportError, match=re.escape(words)):
+        http_conf(policy)
+
+
+def test_a_directory_nginx_cannot_name_is_refused(tmp_path: Path) -> None:
+    """A $ in the path would be read by nginx as a variable: refused before anything is written."""
+    target = tmp_path / "a$b"
+    with pytest.raises(NginxExportError, match="cannot be named in nginx"):
+        export_nginx(target)
+    assert not target.exists()
+
+
+def test_custom_policy_loads_in_nginx_and_agrees_on_a_sample() -> None:
+    """gate_bots and several minimums: nginx takes the configuration and agrees with check()."""
+    policy = Policy(
+        gate_bots=True,
+        min_versions={"samsung_internet": 20, "safari": (16, 4), "yandex": 23, "firefox": 115},
+    )
+    rows = corpus_rows()[::9]
+    with nginx_serving(policy, default_language="de") as connection:
+        agree = sum(
+            (get(connection, {"User-Agent": ua})[0] == 406) == check(ua, policy=policy).gated
+            for _, ua in rows
+        )
+        _, headers, _ = get(connection, {"User-Agent": testing.IE11})
+    assert headers["content-language"] == "de"
+    assert agree / len(rows) >= 0.995, (agree, len(rows))
+
+
+def test_export_writes_the_files_it_names(tmp_path: Path) -> None:
+    """Both configurations and a page per language and variant, named by absolute path."""
+    written = export_nginx(tmp_path / "out", Policy.modern())
+    names = {path.relative_to(tmp_path / "out").as_posix() for path in written}
+    assert {"uagate_http.conf", "uagate_server.conf"} <= names
+    for language in LANGUAGES:
+        assert f"pages/internet-explorer.{language}.html" in names
+        assert f"pages/outdated.{language}.html" in names
+    server = (tmp_path / "out" / "uagate_server.conf").read_text()
+    assert f'alias "{(tmp_path / "out" / "pages").resolve()}/";' in server
+    default = {p.name for p in export_nginx(tmp_path / "default")}
+    assert "outdated.en.html" not in default
+
+
+def test_the_command_exports_and_refuses_what_it_cannot(tmp_path: Path) -> None:
+    """``uagate export nginx --out DIR --policy modern``; a bad policy is a one-line error."""
+    command = [sys.executable, "-m", "uagate", "export", "nginx", "--out", str(tmp_path / "o")]
+    done = subprocess.run([*command, "--policy", "modern"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "o" / "uagate_http.conf").read_text() == http_conf(Policy.modern())
+    assert "uagate_server.conf" in done.stdout
+    options = ["--exclude-path", "/health", "--method", "get", "--vary-user-agent"]
+    done = subprocess.run([*command, *options, "--default-language", "de"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "o" / "uagate_http.conf").read_text() == http_conf(
+        Policy(), default_language="de", exclude_paths=["/health"], methods=["GET"],
+        vary_user_agent=True,
+    )  # fmt: skip
+    (tmp_path / "p.py").write_text(
+        "from uagate import Policy\npolicy = Policy(predicate=lambda c: False)\n"
+    )
+    refused = subprocess.run(
+        [*command, "--policy", "p:policy"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    assert "predicate" in refused.stderr
+
+
+@given(
+    minimum=st.lists(st.integers(0, 250), min_size=1, max_size=3).map(tuple),
+    fields=st.lists(
+        st.one_of(st.integers(0, 300).map(str), st.sampled_from(["", "b1", "0", "007", "x"])),
+        min_size=3,
+        max_size=3,
+    ),
+)
+def test_the_version_patterns_compare_as_the_gate_compares(
+    minimum: tuple[int, ...], fields: list[str]
+) -> None:
+    """``family|major|minor|patch`` matches the pattern exactly when the gate finds it below."""
+    pattern = re.compile("^Chrome\\|" + _below(minimum))
+    version = _numeric(tuple(fields))
+    below = bool(version) and version < minimum
+    assert (pattern.search("Chrome|" + "|".join(fields)) is not None) == below
+
+
+# Strings that tell the two apart where they once differed: an MSIE token with a browser
+# that fakes it and an IE-only token; non-ASCII bytes beside bot tokens; a long gap in a
+# uap-core rule; versions without a dot.
+EDGE_CASES = [
+    "Mozilla/4.0 (compatible; MSIE 6.0; Windows CE; IEMobile 7.11) Opera 8.0",
+    "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 IEMobile/11",
+    "MSIE 6.0 konqueror IEMobile 7",
+    "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; en) Opera 8.50 Internet Explorer",
+    *(
+        f"Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0; {tail})"
+        for tail in [
+            "xbot\xff",
+            "bot\u20ac",
+            "\xe9node",
+            "node\xe9",
+            "scout\xe9",
+            "\xe9probe",
+            "\xe9curl/1",
+            "+\xa0http://example.com",
+            "+\x85http://x",
+            "yahoo\xe9seeker",
+        ]
+    ),
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/16.6 " + "X" * 150 + " Safari/605.1.15",
+    "Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/23 Chrome/115.0.0.0 Mobile Safari/537.36",
+    "Opera/9.80 (Windows NT 6.1; U; en) Presto/2.12.388 Version/110",
+    "Opera/7 (Windows 98; U)  [en]",
+    "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118 Safari/537.36",
+]
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_edge_cases_are_decided_as_check_decides(name: str) -> None:
+    """Each string that once told nginx and check() apart gets the same verdict from both."""
+    policy = POLICIES[name]
+    with nginx_serving(policy) as connection:
+        answers = [get(connection, {"User-Agent": ua})[0] for ua in EDGE_CASES]
+    latin1 = [ua.encode("utf-8").decode("latin-1") for ua in EDGE_CASES]  # as the middleware reads
+    expected = [406 if check(ua, policy=policy).gated else 200 for ua in latin1]
+    assert answers == expected
+
+
+def test_any_method_gets_the_page_and_other_406s_a_plain_page() -> None:
+    """POST, PUT, DELETE, OPTIONS get the gate page too; a 406 of the app's own stays plain."""
+    with nginx_serving(Policy()) as connection:
+        for method in ("POST", "PUT", "DELETE", "OPTIONS", "PATCH"):
+            status, headers, body = get(connection, {"User-Agent": testing.IE11}, method=method)
+            assert (status, body.decode()) == (406, render_page("en")), method
+        status, headers, body = get(connection, {"User-Agent": testing.CHROME}, path="/app-406")
+        assert status == 406
+        assert b"406 Not Acceptable" in body
+        assert "We don't support" not in body.decode()
+        assert "cache-control" not in headers
+        assert headers["x-server"] == "kept"
+        status, headers, _ = get(connection, {"User-Agent": testing.IE11})
+        assert headers["x-server"] == "kept"  # the server's own add_header reaches the page
+
+
+def test_websockets_exclusions_and_methods_pass_as_the_middleware_lets_them() -> None:
+    """A websocket handshake passes by default; exclude_paths and methods as in the middleware."""
+    options = {"exclude_paths": ["/health", "/static/"], "methods": ["GET", "head"]}
+    with nginx_serving(Policy(), **options) as connection:
+        ie = {"User-Agent": testing.IE11}
+        upgrade = {**ie, "Upgrade": "websocket", "Connection": "Upgrade"}
+        assert get(connection, upgrade)[0] == 200
+        assert get(connection, ie, path="/health")[0] == 200
+        assert get(connection, ie, path="/healthz")[0] == 200
+        assert get(connection, ie, path="/static/app.js")[0] == 200
+        assert get(connection, ie, path="/statistics")[0] == 406
+        assert get(connection, ie, method="POST")[0] == 200
+        assert get(connection, ie, method="HEAD")[0] == 406
+        assert get(connection, {**ie, "Upgrade": "x|/health"}, path="/a|b")[0] == 406
+        for path in ("/_uagate/page/internet-explorer.en.html", "/_uagate/page/"):
+            assert get(connection, {"User-Agent": testing.CHROME}, path=path)[0] == 404
+
+
+def test_vary_user_agent_names_the_verdicts_headers_on_passed_responses() -> None:
+    """As the middleware's option: Vary on passed responses, for a cache in front."""
+    with nginx_serving(Policy(), vary_user_agent=True) as connection:
+        _, headers, _ = get(connection, {"User-Agent": testing.CHROME})
+    vary = {part.strip() for part in headers["vary"].split(",")}
+    assert vary == {"User-Agent", "Sec-CH-UA", "Sec-CH-UA-Full-Version-List"}
+
+
+def test_files_are_readable_by_nginx_whatever_the_umask(tmp_path: Path) -> None:
+    """Under umask 077 the files are still 0644 and the folders 0755."""
+    old = os.umask(0o077)
+    try:
+        written = export_nginx(tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert {path.stat().st_mode & 0o777 for path in written} == {0o644}
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "out" / "pages").stat().st_mode & 0o777 == 0o755
+    assert all(path.is_absolute() for path in written)
