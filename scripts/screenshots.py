@@ -1,9 +1,11 @@
-"""Photograph the gate page for the docs: docs/gate-page.png, gate-phone.png, gate-rtl.png.
+"""Photograph the gate page for the docs, as Internet Explorer 11 sees it.
 
-Run from a checkout with ``.venv/bin/python scripts/screenshots.py``. It starts
-the demo app with uvicorn on a free port of 127.0.0.1, opens it in Debian's
-chromium (``chromium`` on PATH) as Internet Explorer 11, saves the three
-screenshots and stops the server. Requests to any other host are refused.
+docs/gate-page.png, gate-phone.png, gate-rtl.png, gate-phone-he.png and
+gate-phone-zh-hant.png. Run from a checkout with ``.venv/bin/python
+scripts/screenshots.py``. It starts the demo app with uvicorn on a free port
+of 127.0.0.1, opens it in Debian's chromium (``chromium`` on PATH) as Internet
+Explorer 11, saves the screenshots and stops the server. Requests to any other
+host are refused.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ SHOTS: dict[str, tuple[ViewportSize, str]] = {
     "gate-page.png": (DESKTOP, "en-US"),
     "gate-phone.png": (PHONE, "en-US"),
     "gate-rtl.png": (DESKTOP, "ar"),
+    "gate-phone-he.png": (PHONE, "he"),
+    "gate-phone-zh-hant.png": (PHONE, "zh-TW"),
 }
 
 

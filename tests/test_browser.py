@@ -13,6 +13,7 @@ set the override over CDP without ``userAgentMetadata``, and Chromium then sends
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,9 +29,10 @@ from playwright.sync_api import (
     expect,
 )
 
+from uagate.page import LANGUAGES
 from uagate.testing import IE11
 
-from .conftest import TIMEOUT_MS, free_port, running_server
+from .conftest import TIMEOUT_MS, free_port, missing, running_server
 
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
@@ -254,3 +256,86 @@ def test_each_view_can_be_captured(
     data = path.read_bytes()
     assert data.startswith(PNG_SIGNATURE)
     assert len(data) > len(PNG_SIGNATURE)
+
+
+# A locale Chromium sends as Accept-Language for each language the page must be read in.
+LOCALES = {"zh-Hant": "zh-TW", "zh-Hans": "zh-CN", "pt-BR": "pt-BR", "pt-PT": "pt-PT"}
+RIGHT_TO_LEFT_AND_CJK = ["he", "ar", "fa", "ur", "zh-Hant", "zh-Hans", "ja", "ko"]
+#: What fontconfig calls each script the screenshots need a font for.
+FONT_LANGUAGES = {"he": "he", "ar": "ar", "fa": "fa", "ur": "ur", "zh-Hant": "zh-tw",
+                  "zh-Hans": "zh-cn", "ja": "ja", "ko": "ko"}  # fmt: skip
+
+# Every element box and every line of text, where it reaches past the screen or its box.
+OVERFLOWS = """() => {
+    const found = [];
+    const width = window.innerWidth;
+    for (const element of document.querySelectorAll("body, body *")) {
+        const inline = getComputedStyle(element).display === "inline";
+        if (!inline && element.scrollWidth > element.clientWidth + 1) {
+            found.push(`${element.tagName} scrolls: ${element.scrollWidth}`);
+        }
+        const box = element.getBoundingClientRect();
+        if (box.left < -1 || box.right > width + 1) {
+            found.push(`${element.tagName} box ${box.left}..${box.right}`);
+        }
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(walker.currentNode);
+        for (const line of range.getClientRects()) {
+            if (line.left < -1 || line.right > width + 1) {
+                const text = walker.currentNode.data.trim().slice(0, 30);
+                found.push(`line "${text}" ${line.left}..${line.right}`);
+            }
+        }
+    }
+    return found;
+}"""
+
+
+def has_font_for(language: str) -> bool:
+    """Whether fontconfig has a font for the language (fonts are installed by .ci/run)."""
+    found = subprocess.run(
+        ["fc-list", f":lang={FONT_LANGUAGES[language]}", "family"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return bool(found.stdout.strip())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_line_overflows_a_phone_screen_in_any_language(
+    browse: Browse, demo_url: str, language: str
+) -> None:
+    """At 375 px, no box scrolls sideways and no line of text reaches past the screen."""
+    page = browse.page(user_agent=IE11, locale=LOCALES.get(language, language), viewport=PHONE)
+    open_gate(page, demo_url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("language", RIGHT_TO_LEFT_AND_CJK)
+def test_right_to_left_and_cjk_pages_are_drawn_at_375_px(
+    browse: Browse, demo_url: str, tmp_path: Path, language: str
+) -> None:
+    """A screenshot of each right-to-left and CJK page, with a font for its script, fits."""
+    if not has_font_for(language):
+        missing(
+            f"no font for {language} (Debian: apt-get install fonts-wqy-zenhei "
+            "fonts-sil-scheherazade fonts-dejavu-core)"
+        )
+    page = browse.page(user_agent=IE11, locale=LOCALES.get(language, language), viewport=PHONE)
+    open_gate(page, demo_url + "/")
+    direction = "rtl" if language in ("he", "ar", "fa", "ur") else "ltr"
+    assert page.evaluate("getComputedStyle(document.body).direction") == direction
+    assert page.evaluate(OVERFLOWS) == []
+    path = tmp_path / f"gate-{language}.png"
+    page.screenshot(path=path, full_page=True)
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    # The heading is drawn: its box holds more than one colour (glyphs, not only background).
+    heading = page.get_by_role("heading", level=1).screenshot()
+    assert len(set(heading[100:])) > 16

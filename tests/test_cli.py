@@ -650,7 +650,9 @@ def test_page_is_utf8_whatever_the_locale() -> None:
         check=False,
     )
     assert result.returncode == 0
-    assert "prenons pas en charge" in result.stdout.decode("utf-8")
+    french = json.loads((ROOT / "src" / "uagate" / "locales" / "fr.json").read_text("utf-8"))
+    assert french["heading"] in result.stdout.decode("utf-8")
+    assert not french["heading"].isascii()
 
 
 def test_page_unknown_language_is_a_usage_error() -> None:

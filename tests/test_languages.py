@@ -21,8 +21,14 @@ from uagate.testing import IE11
 from .conftest import app_that_must_not_run
 
 # The requirement, written out here rather than taken from the code under test.
-LANGUAGE_TAGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "ja", "zh", "ar")
-RIGHT_TO_LEFT = {"ar"}
+# Issue #14's list, and English.
+LANGUAGE_TAGS = (
+    "en", "ko", "zh-Hant", "zh-Hans", "ja", "he", "fa", "ur", "ar", "hi", "bn", "ta", "th",
+    "vi", "id", "ms", "fil", "tr", "uk", "ru", "cs", "sk", "pl", "hu", "ro", "bg", "el", "sv",
+    "da", "nb", "fi", "et", "lv", "lt", "sl", "hr", "sr", "ca", "pt-BR", "pt-PT", "es", "fr",
+    "de", "it", "nl", "sw", "sr-Latn",
+)  # fmt: skip
+RIGHT_TO_LEFT = {"ar", "fa", "he", "ur"}
 ENGLISH_HEADING = "We don't support Internet Explorer"
 ENGLISH_LINE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
 BROWSER_NAMES = ["Chrome", "Safari", "Firefox", "Edge"]
@@ -118,16 +124,46 @@ def problem(response: httpx2.Response) -> dict[str, Any]:
     return body
 
 
-# Each language by its own tag, then regional and script forms of them.
+# Each language by its own tag, then regional and script forms of them, and old tags.
 SERVED = [(tag, tag) for tag in LANGUAGE_TAGS] + [
     ("de-AT", "de"),
     ("de-CH", "de"),
-    ("pt-BR", "pt"),
-    ("pt-PT", "pt"),
+    ("pt", "pt-BR"),
+    ("pt-AO", "pt-PT"),
+    ("pt-MZ", "pt-PT"),
     ("fr-CA", "fr"),
-    ("zh-CN", "zh"),
-    ("zh-Hans", "zh"),
-    ("zh-Hans-CN", "zh"),
+    ("zh", "zh-Hans"),
+    ("zh-CN", "zh-Hans"),
+    ("zh-SG", "zh-Hans"),
+    ("zh-Hans-CN", "zh-Hans"),
+    ("zh-TW", "zh-Hant"),
+    ("zh-HK", "zh-Hant"),
+    ("zh-MO", "zh-Hant"),
+    ("zh-Hant-TW", "zh-Hant"),
+    ("zh-Hant-HK", "zh-Hant"),
+    ("no", "nb"),
+    ("nb-NO", "nb"),
+    ("no-NO", "nb"),
+    ("iw", "he"),
+    ("he-IL", "he"),
+    ("fa-IR", "fa"),
+    ("ur-PK", "ur"),
+    ("ko-KR", "ko"),
+    ("tl", "fil"),
+    ("fil-PH", "fil"),
+    ("in", "id"),
+    ("ms-MY", "ms"),
+    ("sr-RS", "sr"),
+    ("sr-Cyrl-RS", "sr"),
+    ("sr-Latn-RS", "sr-Latn"),
+    ("sr-SP-Latn", "sr-Latn"),
+    ("zh-CHT", "zh-Hant"),
+    ("zh-CHS", "zh-Hans"),
+    ("nn-NO", "nb"),
+    ("he_IL", "he"),
+    ("zh_TW", "zh-Hant"),
+    ("hi-IN", "hi"),
+    ("sw-KE", "sw"),
     ("es-419", "es"),
     ("es-MX", "es"),
     ("en-GB", "en"),
@@ -138,7 +174,8 @@ SERVED = [(tag, tag) for tag in LANGUAGE_TAGS] + [
     ("ja-JP", "ja"),
     ("ar-EG", "ar"),
     ("DE-at", "de"),
-    ("PT-br", "pt"),
+    ("PT-br", "pt-BR"),
+    ("ZH-hant-tw", "zh-Hant"),
 ]
 
 
@@ -160,15 +197,81 @@ def test_each_language_is_served_for_its_accept_language(accept_language: str, t
         assert translation(tag)["message"] != ENGLISH_LINE
 
 
-def test_the_twelve_languages_have_translation_files() -> None:
-    """Each of the 12 languages has a file whose lang is its tag and whose keys are English's."""
+def test_every_language_has_a_translation_file() -> None:
+    """Each language has a file whose lang is its tag and whose keys are English's."""
     assert sorted(LANGUAGES) == sorted(LANGUAGE_TAGS)
+    assert len(LANGUAGES) >= 40
     english_keys = set(translation("en"))
     for tag in LANGUAGE_TAGS:
         strings = translation(tag)
         assert strings["lang"] == tag
         assert set(strings) == english_keys, tag
-        assert all(isinstance(value, str) and value.strip() for value in strings.values()), tag
+        texts = {key: value for key, value in strings.items() if key != "provenance"}
+        assert all(isinstance(value, str) and value.strip() for value in texts.values()), tag
+
+
+@pytest.mark.parametrize("tag", [tag for tag in LANGUAGE_TAGS if tag != "en"])
+def test_each_translation_says_where_it_came_from_and_how_it_was_checked(tag: str) -> None:
+    """Provenance: the English source, a first pass, an independent second pass, its findings."""
+    provenance: Any = translation(tag)["provenance"]
+    assert "English" in provenance["source"]
+    assert provenance["first_pass"].strip()
+    assert provenance["second_pass"].strip()
+    assert isinstance(provenance["disagreements"], list)
+    assert all(isinstance(item, str) and item.strip() for item in provenance["disagreements"])
+
+
+@pytest.mark.parametrize("tag", LANGUAGE_TAGS)
+def test_browser_names_stay_as_their_makers_write_them(tag: str) -> None:
+    """Chrome, Safari, Firefox and Edge, in that order, and Internet Explorer, in Latin letters."""
+    strings = translation(tag)
+    for key in ("message", "outdated_message"):
+        positions = [strings[key].find(name) for name in BROWSER_NAMES]
+        assert -1 not in positions, (tag, key)
+        assert positions == sorted(positions), (tag, key)
+    assert "Internet Explorer" in strings["heading"]
+    assert "Internet Explorer" in strings["compat_message"]
+    assert "Alt+X" in strings["compat_message"]
+
+
+def test_every_alias_names_a_language_the_page_is_written_in() -> None:
+    """zh-TW, pt-AO, no, iw, ... each lead to a language that has a file."""
+    from uagate.page import ALIASES
+
+    assert set(ALIASES.values()) <= set(LANGUAGE_TAGS)
+    assert {"zh-tw", "zh-hk", "zh-mo", "zh", "zh-cn", "zh-sg", "pt", "pt-ao", "no"} <= set(ALIASES)
+
+
+# The first font named for each script: one that Windows XP to 10 ship (or, first,
+# the newer one that covers it better), then the generic family last.
+FIRST_FONTS = {
+    "ko": ("Malgun Gothic", "Gulim"),
+    "zh-Hant": ("Microsoft JhengHei", "PMingLiU"),
+    "zh-Hans": ("Microsoft YaHei", "SimSun"),
+    "ja": ("Meiryo", "MS PGothic"),
+    "ar": ("Segoe UI", "Tahoma"),
+    "fa": ("Segoe UI", "Tahoma"),
+    "ur": ("Segoe UI", "Tahoma"),
+    "he": ("Segoe UI", "Tahoma"),
+    "th": ("Leelawadee UI", "Tahoma"),
+    "hi": ("Nirmala UI", "Mangal"),
+    "bn": ("Nirmala UI", "Vrinda"),
+    "ta": ("Nirmala UI", "Latha"),
+    "ru": ("Segoe UI", "Tahoma"),
+    "el": ("Segoe UI", "Tahoma"),
+    "en": ("Segoe UI", "Tahoma"),
+}
+
+
+@pytest.mark.parametrize("tag", list(FIRST_FONTS))
+def test_the_page_names_fonts_for_its_script_before_the_generic_family(tag: str) -> None:
+    """The body's font-family covers the script on Windows XP to 10, then sans-serif."""
+    html = ie_get(gate(), tag).content.decode("utf-8")
+    stack = html.split("font-family:", 1)[1].split(";", 1)[0].strip()
+    names = [name.strip() for name in stack.split(",")]
+    newer, older = FIRST_FONTS[tag]
+    assert names.index(newer) < names.index(older) < names.index("sans-serif")
+    assert names[-1] == "sans-serif"
 
 
 @pytest.mark.parametrize("tag", LANGUAGE_TAGS)
@@ -193,18 +296,31 @@ def test_arabic_is_right_to_left_and_the_others_left_to_right(tag: str) -> None:
         pytest.param("xx", "en", "en", id="unknown-only"),
         pytest.param("xx-YY, tlh;q=0.8", "en", "en", id="unknowns-only"),
         pytest.param("xx", "de", "de", id="default-language-de"),
-        pytest.param("zh-TW", "en", "en", id="zh-TW-not-simplified"),
-        pytest.param("zh-Hant", "en", "en", id="zh-Hant-not-simplified"),
-        pytest.param("zh-HK", "en", "en", id="zh-HK-not-simplified"),
-        pytest.param("zh-Hant-TW", "fr", "fr", id="zh-Hant-TW-gives-default"),
-        pytest.param("zh-TW, zh;q=0.5", "en", "zh", id="zh-after-zh-TW"),
-        pytest.param("zh-TW, ja;q=0.5", "en", "ja", id="next-choice-after-zh-TW"),
+        pytest.param("zh-TW", "en", "zh-Hant", id="zh-TW-is-traditional"),
+        pytest.param("zh-Hant", "en", "zh-Hant", id="zh-Hant-is-traditional"),
+        pytest.param("zh-HK", "en", "zh-Hant", id="zh-HK-is-traditional"),
+        pytest.param("zh-Hant-TW", "fr", "zh-Hant", id="zh-Hant-TW-is-traditional"),
+        pytest.param("zh-TW;q=0, zh", "en", "zh-Hans", id="zh-after-a-refused-zh-TW"),
+        pytest.param("zh-TW;q=0.5, ja", "en", "ja", id="ja-before-zh-TW"),
+        pytest.param("pt-AO, pt-BR;q=0.9", "en", "pt-PT", id="pt-AO-is-european"),
+        pytest.param("pt-BR;q=0, pt", "en", "en", id="pt-is-brazilian-and-refused"),
+        pytest.param("nn, no;q=0.8", "en", "nb", id="no-is-bokmal"),
+        pytest.param("de-x-foo", "en", "de", id="a-private-use-tail-is-cut"),
+        pytest.param("xx, en;q=0.1, de;q=0.2", "fr", "de", id="best-known-quality"),
+        pytest.param("fr-FR, fr;q=0.9, fr-CA;q=0", "ja", "fr", id="q0-refuses-only-its-range"),
+        pytest.param("ko-KR;q=0, ko", "en", "ko", id="q0-region-leaves-the-language"),
+        pytest.param("zh-TW;q=0, zh-HK", "en", "en", id="q0-alias-refuses-its-language"),
+        pytest.param("*, en;q=0", "en", "en", id="star-skips-a-refused-default"),
+        pytest.param("*;q=0.5, en;q=0, fr;q=0.4", "en", "fr", id="star-then-the-next-range"),
+        pytest.param("de;q=2, fr", "en", "fr", id="q-above-1-leaves-it-out"),
+        pytest.param("x" * 1018 + ", zh-TW", "en", "en", id="a-range-cut-at-1024-is-left-out"),
+        pytest.param("x" * 1017 + ",zh-TW", "en", "zh-Hant", id="a-range-ending-at-1024-is-read"),
     ],
 )
 def test_quality_values_and_fallback(
     accept_language: str, default_language: str, expected: str
 ) -> None:
-    """Quality values order the ranges; q=0, unknown and traditional Chinese fall through."""
+    """RFC 4647 lookup: quality orders the ranges, q=0 refuses, tags fall back by region."""
     response = ie_get(gate(default_language=default_language), accept_language)
     assert response.status_code == 406
     assert response.headers["content-language"] == expected
@@ -394,18 +510,60 @@ def test_head_with_json_accept_gets_headers_and_no_body() -> None:
     assert head.headers["content-length"] == str(len(get.content))
 
 
-@pytest.mark.parametrize("value", ["xx", 5, ""])
+@pytest.mark.parametrize("value", ["xx", 5, "", "-", "zh-", None])
 def test_bad_default_language_is_refused_at_construction(value: object) -> None:
-    """default_language that is not one of the 12 tags raises ValueError naming the option."""
+    """default_language that names none of the languages raises ValueError naming the option."""
     with pytest.raises(ValueError, match="default_language"):
         UAGateMiddleware(app_that_must_not_run, default_language=value)  # type: ignore[arg-type]
 
 
-def test_star_does_not_bring_back_a_refused_default() -> None:
-    """'en;q=0, *' refuses English, so '*' picks another language, not the default."""
+def test_star_never_picks_a_language_nobody_named() -> None:
+    """'en;q=0, *' refuses English; '*' then names nothing, and the default is the last resort.
+
+    (Before, '*' picked the first language not refused, alphabetically: Arabic, right to left.)
+    """
     from uagate.page import negotiate_language
 
-    chosen = negotiate_language("en;q=0, *", "en")
-    assert chosen != "en"
-    assert chosen in LANGUAGES
+    assert negotiate_language("en;q=0, *", "en") == "en"
+    assert negotiate_language("en;q=0, *, fr;q=0.5", "en") == "fr"
     assert negotiate_language("de;q=0, *", "en") == "en"
+
+
+@pytest.mark.parametrize(("value", "served"), [("zh-TW", "zh-Hant"), ("PT", "pt-BR"), ("no", "nb")])
+def test_default_language_may_be_any_tag_that_names_a_language(value: str, served: str) -> None:
+    """default_language is read as Accept-Language's ranges are: zh-TW is zh-Hant."""
+    response = ie_get(gate(default_language=value), "xx")
+    assert response.headers["content-language"] == served
+
+
+def test_page_command_lists_every_language_and_prints_each(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``uagate page --list`` names every tag; ``--lang`` takes each, and regional tags."""
+    from uagate.cli import main
+
+    assert main(["page", "--list"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(listed) == sorted(LANGUAGE_TAGS)
+    for tag in [*LANGUAGE_TAGS, "zh-TW", "pt-ao"]:
+        assert main(["page", "--lang", tag]) == 0
+        html = capsys.readouterr().out
+        served = {"zh-TW": "zh-Hant", "pt-ao": "pt-PT"}.get(tag, tag)
+        assert f'<html lang="{served}"' in html
+
+
+def test_lang_help_points_to_the_list_instead_of_naming_every_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The --lang help stays short: it names --list, not the 47 tags."""
+    from uagate.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["page", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "uagate page --list" in help_text
+    assert "zh-Hans" not in help_text
+    with pytest.raises(SystemExit):
+        main(["page", "--lang", "xx"])
+    error = capsys.readouterr().err
+    assert "uagate page --list" in error

@@ -85,16 +85,24 @@ http {{
     uwsgi_temp_path {temp}/uwsgi;
     scgi_temp_path {temp}/scgi;
     include {directory}/export/uagate_http.conf;
+    add_header X-Http-Level inherited always;
+    error_page 404 /404.txt;
     server {{
         listen 127.0.0.1:{port};
         include {directory}/export/uagate_server.conf;
-        add_header X-Server kept always;
         location / {{
             default_type text/plain;
             return 200 "the app\\n";
         }}
         location = /app-406 {{
             return 406;
+        }}
+        location = /404.txt {{
+            default_type text/plain;
+            return 200 "the http-level 404 page\\n";
+        }}
+        location /none/ {{
+            return 404;
         }}
     }}
 }}
@@ -381,7 +389,9 @@ def test_the_command_exports_and_refuses_what_it_cannot(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "uagate_http.conf").read_text() == http_conf(Policy.modern())
     assert "uagate_server.conf" in done.stdout
     options = ["--exclude-path", "/health", "--method", "get", "--vary-user-agent"]
-    done = subprocess.run([*command, *options, "--default-language", "de"], capture_output=True)
+    done = subprocess.run(
+        [*command, *options, "--default-language", "de"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "o" / "uagate_http.conf").read_text() == http_conf(
         Policy(), default_language="de", exclude_paths=["/health"], methods=["GET"],
@@ -461,8 +471,12 @@ def test_edge_cases_are_decided_as_check_decides(name: str) -> None:
     assert answers == expected
 
 
-def test_any_method_gets_the_page_and_other_406s_a_plain_page() -> None:
-    """POST, PUT, DELETE, OPTIONS get the gate page too; a 406 of the app's own stays plain."""
+def test_any_method_gets_the_page_and_nothing_else_is_touched() -> None:
+    """POST, PUT, DELETE, OPTIONS get the gate page; other responses keep nginx's own ways.
+
+    The server inherits its http {} add_header and error_page as it would without the
+    gate, on passed responses and on a 406 of its own.
+    """
     with nginx_serving(Policy()) as connection:
         for method in ("POST", "PUT", "DELETE", "OPTIONS", "PATCH"):
             status, headers, body = get(connection, {"User-Agent": testing.IE11}, method=method)
@@ -472,9 +486,12 @@ def test_any_method_gets_the_page_and_other_406s_a_plain_page() -> None:
         assert b"406 Not Acceptable" in body
         assert "We don't support" not in body.decode()
         assert "cache-control" not in headers
-        assert headers["x-server"] == "kept"
-        status, headers, _ = get(connection, {"User-Agent": testing.IE11})
-        assert headers["x-server"] == "kept"  # the server's own add_header reaches the page
+        assert "content-language" not in headers
+        assert headers["x-http-level"] == "inherited"
+        status, headers, body = get(connection, {"User-Agent": testing.CHROME}, path="/none/")
+        assert (status, body) == (404, b"the http-level 404 page\n")
+        status, headers, _ = get(connection, {"User-Agent": testing.CHROME})
+        assert (status, headers["x-http-level"]) == (200, "inherited")
 
 
 def test_websockets_exclusions_and_methods_pass_as_the_middleware_lets_them() -> None:
@@ -496,11 +513,13 @@ def test_websockets_exclusions_and_methods_pass_as_the_middleware_lets_them() ->
 
 
 def test_vary_user_agent_names_the_verdicts_headers_on_passed_responses() -> None:
-    """As the middleware's option: Vary on passed responses, for a cache in front."""
-    with nginx_serving(Policy(), vary_user_agent=True) as connection:
+    """As the middleware's option: Vary on responses the gate decided, not on excluded ones."""
+    with nginx_serving(Policy(), vary_user_agent=True, exclude_paths=["/health"]) as connection:
         _, headers, _ = get(connection, {"User-Agent": testing.CHROME})
+        _, excluded, _ = get(connection, {"User-Agent": testing.CHROME}, path="/health")
     vary = {part.strip() for part in headers["vary"].split(",")}
     assert vary == {"User-Agent", "Sec-CH-UA", "Sec-CH-UA-Full-Version-List"}
+    assert "vary" not in excluded
 
 
 def test_files_are_readable_by_nginx_whatever_the_umask(tmp_path: Path) -> None:

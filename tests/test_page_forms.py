@@ -56,7 +56,7 @@ def test_html_string_template() -> None:
 def test_template_is_translated() -> None:
     """A template's $heading follows Accept-Language like the default page."""
     response = gate(TEMPLATE).get("/", headers={"User-Agent": IE11, "Accept-Language": "de"})
-    assert "<h1>Wir unterstützen den Internet Explorer nicht</h1>" in response.text
+    assert "<h1>Internet Explorer wird nicht unterstützt</h1>" in response.text
     assert response.headers["content-language"] == "de"
 
 

@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield url, log
 
 
-LANGUAGES = ["de", "fr", "es", "it", "nl", "pt", "ja"]
+LANGUAGES = ["de", "fr", "es", "it", "nl", "pt-BR", "ja", "ko", "zh-Hant"]
 
 
 def language_of(request_id: str) -> str:

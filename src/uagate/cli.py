@@ -28,7 +28,14 @@ from uagate.decision import check
 from uagate.middleware import UAGateMiddleware
 from uagate.nginx import NginxExportError, export_nginx
 from uagate.notice import notice_html
-from uagate.page import DEFAULT_STATUS_CODE, LANGUAGES, render_page, render_problem
+from uagate.page import (
+    DEFAULT_STATUS_CODE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    language_for,
+    render_page,
+    render_problem,
+)
 from uagate.policy import PRESETS, Policy, Reason, Verdict
 
 __all__ = ["main"]
@@ -293,6 +300,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _page(args: argparse.Namespace) -> int:
+    if args.list:
+        for tag in LANGUAGES:
+            about = LANGUAGE_NAMES[tag]
+            print(f"{tag:<8} {about['dir']}  {about['name']} ({about['native_name']})")
+        return 0
     reason = Reason(args.reason)
     if args.format == "json":
         status = DEFAULT_STATUS_CODE if args.status is None else args.status
@@ -353,6 +365,20 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     detail = text[0] if text else ""
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+_LANG_HELP = "a language tag, such as de, zh-TW or pt-BR (uagate page --list; default: en)"
+
+
+def _language(value: str) -> str:
+    """The page's language for a tag given on the command line (zh-TW is zh-Hant)."""
+    found = language_for(_argument_text(value))
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"the page is not written in {_argument_text(value)!r} "
+            "(uagate page --list shows its languages)"
+        )
+    return found
 
 
 def _port(value: str) -> int:
@@ -490,9 +516,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--default-language",
-        choices=LANGUAGES,
+        type=_language,
         default="en",
-        help="the page's language when Accept-Language names none of its 12 (default: en)",
+        metavar="TAG",
+        help="the page's language when Accept-Language names none of its languages "
+        "(uagate page --list; default: en)",
     )
     serve.add_argument(
         "--status-code",
@@ -516,7 +544,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the HTML fragment that only Internet Explorer shows, to put first "
         "in <body> of pages the gate does not see (docs/notice.md).",
     )
-    notice.add_argument("--lang", choices=LANGUAGES, default="en")
+    notice.add_argument("--lang", type=_language, default="en", metavar="TAG", help=_LANG_HELP)
     notice.add_argument(
         "--nonce", metavar="VALUE", help="put nonce=VALUE on its inline styles (none needs it)"
     )
@@ -528,7 +556,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the default gate page (HTML) or its problem+json body, as the "
         "gate sends it to a client gated for --reason.",
     )
-    page.add_argument("--lang", choices=LANGUAGES, default="en")
+    page.add_argument("--lang", type=_language, default="en", metavar="TAG", help=_LANG_HELP)
+    page.add_argument(
+        "--list", action="store_true", help="list the languages the page is written in, and stop"
+    )
     page.add_argument("--format", choices=("html", "json"), default="html")
     page.add_argument(
         "--reason",
@@ -565,10 +596,11 @@ def _parser() -> argparse.ArgumentParser:
     with_policy(nginx)
     nginx.add_argument(
         "--default-language",
-        choices=LANGUAGES,
+        type=_language,
         default="en",
         metavar="TAG",
-        help="the page's language when Accept-Language names none the gate has (default: en)",
+        help="the page's language when Accept-Language names none of its languages "
+        "(uagate page --list; default: en)",
     )
     nginx.add_argument(
         "--exclude-path",

@@ -32,7 +32,7 @@ from pathlib import Path
 from uagate import decision, detect
 from uagate._native import browser_rules
 from uagate.detect import DEFAULT_MAX_LENGTH
-from uagate.page import LANGUAGES, VARY, render_page
+from uagate.page import ALIASES, LANGUAGES, VARY, render_page
 from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
 
 __all__ = ["HTTP_CONF", "SERVER_CONF", "NginxExportError", "export_nginx", "http_conf"]
@@ -42,19 +42,14 @@ HTTP_CONF = "uagate_http.conf"
 SERVER_CONF = "uagate_server.conf"
 _PAGES = "pages"
 
-#: Where the pages are served from, inside each gated server (internal only).
+#: Where a gated request goes, and the pages are served from, inside each gated server
+#: (internal locations: a client asking for them gets 404).
+GATE_PATH = "/_uagate/gate"
 PAGE_PATH = "/_uagate/page/"
 
 # The page variants nginx serves: one for IE and Trident (their text is the
 # same), one for browsers below their minimum version.
 _VARIANTS = {"internet-explorer": Reason.INTERNET_EXPLORER, "outdated": Reason.OUTDATED}
-
-# What a 406 that the gate did not send gets (one of the app's, or another
-# location's): a plain page, as nginx's own.
-_NOT_ACCEPTABLE = (
-    "<html>\n<head><title>406 Not Acceptable</title></head>\n<body>\n"
-    "<center><h1>406 Not Acceptable</h1></center>\n</body>\n</html>\n"
-)
 
 # The bound given to every repeat. On the at most 512 characters each map reads,
 # x{0,512} matches what x* does. The gate's parser (ua-parser's native matcher)
@@ -65,6 +60,13 @@ _LOOSE_BOUND = 100
 # How many tokens with a dotless version the export reads as the gate does
 # (``Chrome/118`` as ``Chrome/118.0``); a real User-Agent has one or two.
 _DOTLESS_PASSES = 3
+
+# A Sec-CH-UA list whose first member is well formed ("Brand";v="1"): the gate reads
+# the full version list only without one.
+_WELL_FORMED_BRAND = (
+    r'^[ \t]{0,64}"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64}"[ \t]{0,64};'
+    r'[ \t]{0,64}v[ \t]{0,64}=[ \t]{0,64}"[0-9.]{1,32}"'
+)
 
 # The headers a passed response names with vary_user_agent, and a gated one always.
 _VARY_VERDICT = ", ".join(name for name in VARY if name not in ("Accept", "Accept-Language"))
@@ -292,23 +294,34 @@ def _outdated_rules(policy: Policy) -> list[tuple[str, str]]:
 _LANGUAGE_RANGES = 8
 
 
-def _language_rules() -> list[tuple[str, str]]:
+def _language_rules(default_language: str) -> list[tuple[str, str]]:
     """The page's language: the first range that names one of the gate's and is not refused.
 
-    As the gate reads a range: by its whole tag or its primary subtag; ``q=0``
-    refuses it. Other quality values are not weighed (browsers list ranges
-    best first), and only the first eight ranges are read.
+    As :func:`uagate.page.negotiate_language` reads a range: whole or cut
+    shorter, by the languages' tags and :data:`uagate.page.ALIASES` (the
+    longest tag first); ``*`` is the default language; ``q=0`` refuses a range
+    and a quality that is not a number from 0 to 1 leaves it out. Other quality
+    values are not weighed (browsers list ranges best first), and only the
+    first eight ranges are read (empty ones count).
     """
-    zero = r"[^,]{0,64}q[ \t]{0,8}=[ \t]{0,8}0{1,8}(?:\.0{0,8})?[ \t]{0,8}(?:,|$)"
+    space = r"[ \t]{0,64}"
+    quality = f"q{space}={space}(?![ \\t])"  # all the spaces: the value follows
+    # A range's parameters that leave it out: q=0, or a q that is not a number to 1.
+    left_out = (
+        f"[^,]{{0,256}}?{quality}(?!(?:1(?:\\.0{{0,8}})?|0?\\.(?=[0-9]{{0,8}}[1-9])[0-9]{{1,8}})"
+        f"{space}(?:;|,|$))"
+    )
+    ends = f"{space}(?:,|$|;(?!{left_out}))"
+    names = {**{tag.lower(): tag for tag in LANGUAGES}, **ALIASES}
+    keys = sorted(names, key=lambda key: (-key.count("-"), key))
+    subtags = "(?:[-_][^-_,; \\t]{1,64}){0,16}"
     rules = []
     for position in range(_LANGUAGE_RANGES):
-        before = f"(?:[^,]{{0,128}},){{{position}}}" if position else ""
-        for language in sorted(LANGUAGES, key=lambda tag: (-len(tag), tag)):
-            tag = re.escape(language.lower())
-            if language == "zh":  # Chinese in traditional script is not the simplified page
-                tag += r"(?!-(?:tw|hk|mo|hant)(?![a-z0-9]))"
-            rest = f"(?:-[a-z0-9]{{1,8}}){{0,8}}[ \\t]{{0,64}}(?:,|$|;(?!{zero}))"
-            rules.append((f"^{before}[ \\t]{{0,64}}{tag}{rest}", language))
+        before = f"^(?:[^,]{{0,1024}},){{{position}}}{space}" if position else f"^{space}"
+        rules.append((f"{before}\\*{ends}", default_language))
+        for key in keys:
+            tag = "[-_]".join(map(re.escape, key.split("-")))  # zh-TW, or zh_TW
+            rules.append((f"{before}{tag}{subtags}{ends}", names[key]))
     return rules
 
 
@@ -377,7 +390,8 @@ def http_conf(
     # "Brand";v="124": a Chromium brand in Sec-CH-UA, or in the full list without Sec-CH-UA.
     brand = (f'"{_alternation(sorted(detect.CHROMIUM_BRANDS))}"[ \\t]{{0,64}};', "1")
     parts += [
-        _map("$uagate_ch", "uagate_chromium_ch", [brand], default="0", empty="none"),
+        _map("$uagate_ch", "uagate_chromium_ch", [brand, (_WELL_FORMED_BRAND, "0")],
+             default="none"),
         _map("$uagate_ch_full", "uagate_chromium_full", [brand], default="0"),
         _exact_map('"$uagate_chromium_ch$uagate_chromium_full"', "uagate_chromium",
                    [("10", "1"), ("11", "1"), ("none1", "1")], default="0"),
@@ -385,7 +399,11 @@ def http_conf(
     # Requests the middleware's defaults (a websocket handshake), or the options, leave alone.
     parts.append(
         _map(
-            "$http_upgrade", "uagate_websocket", [("^websocket$", "1")], caseless=True, default="0"
+            '"$http_upgrade|$http_connection"',
+            "uagate_websocket",
+            [(r"^websocket\|(?:[^|]{0,256}[, \t])?upgrade(?:[, \t]|$)", "1")],
+            caseless=True,
+            default="0",
         )
     )
     parts.append(
@@ -433,59 +451,61 @@ def http_conf(
         parts.append(_map("$uagate_browser", "uagate_outdated", _outdated_rules(policy)))
         gated.append(("next", "$uagate_outdated"))
     parts.append(_exact_map("$uagate_state", "uagate_gated", gated, default=""))
-    parts.append(_cut("$http_accept_language", "uagate_accept_language", 1024))
+    # The first 1,024 characters, less a range the 1,024th cuts (as the gate reads it).
     parts.append(
-        _map("$uagate_accept_language", "uagate_language", _language_rules(),
+        _map("$http_accept_language", "uagate_accept_language",
+             [("^(.{0,1024})$", "$1"), ("^(.{0,1023}),", "$1")])
+    )  # fmt: skip
+    parts.append(
+        _map("$uagate_accept_language", "uagate_language", _language_rules(default_language),
              caseless=True, default=default_language)
     )  # fmt: skip
-    # $uagate_answer is the variant sent, decided once, before the page's internal
-    # redirect; $uagate_return, read again after it, is empty on the page's own path.
-    answer = [(f"^[^|]*\\|{re.escape(PAGE_PATH)}", ""), (r"^([^|]+)\|", "$1")]
-    returned = [(pattern, "1" if value else "") for pattern, value in answer]
-    # (Only variables: a regular expression run for one of them would overwrite $1.)
-    page_uri = (
-        f"{PAGE_PATH}$uagate_answer.$uagate_language.html",
-        f"{PAGE_PATH}not-acceptable.html",
-    )
-    parts += [
-        _map('"$uagate_gated|$uri"', "uagate_answer", answer),
-        _map('"$uagate_gated|$uri"', "uagate_return", returned, volatile=True),
-        _map("$uagate_answer", "uagate_page_uri", [("^.", page_uri[0])], default=page_uri[1]),
-        _map("$uagate_answer", "uagate_cache_control", [("^.", "no-store")]),
-        _map("$uagate_answer", "uagate_vary", [("^.", _VARY_PAGE)],
-             default=_VARY_VERDICT if vary_user_agent else ""),
-        _map("$uagate_answer", "uagate_content_language", [("^.", "$uagate_language")]),
-    ]  # fmt: skip
+    # $uagate_return is read again after the page's internal redirect: empty there.
+    returned = [(f"^[^|]*\\|{re.escape(PAGE_PATH)}", ""), (r"^[^|]", "1")]
+    parts.append(_map('"$uagate_gated|$uri"', "uagate_return", returned, volatile=True))
+    if vary_user_agent:  # on responses to the requests the gate decides, gated or not
+        parts.append(_exact_map("$uagate_skip", "uagate_vary", [("0", _VARY_VERDICT)], default=""))
     return "\n\n".join(parts) + "\n"
 
 
-def server_conf(pages: Path) -> str:
-    """The text of ``uagate_server.conf`` for pages in the directory ``pages``."""
-    return "\n".join(
-        [
-            "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
-            "# Include it inside each server {} to gate (uagate_http.conf inside http {}).",
-            "# A gated request gets status 406 and the gate page in its language; a 406",
-            "# from anywhere else in the server gets a plain 406 page.",
-            "error_page 406 $uagate_page_uri;",
-            "if ($uagate_return) {",
-            "    return 406;",
-            "}",
-            "# Empty, so not sent, on every response but the gate page (and Vary with",
-            "# vary_user_agent).",
-            "add_header Cache-Control $uagate_cache_control always;",
+def server_conf(pages: Path, *, vary_user_agent: bool = False) -> str:
+    """The text of ``uagate_server.conf`` for pages in the directory ``pages``.
+
+    Only locations of its own, an ``if`` and (with ``vary_user_agent``) one
+    ``add_header``: no ``error_page`` or ``add_header`` at the server level,
+    which would stop the server inheriting those of ``http {}``.
+    """
+    lines = [
+        "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
+        "# Include it inside each server {} to gate (uagate_http.conf inside http {}).",
+        "# A gated request, whatever its method, gets status 406 and the gate page in its",
+        "# language; no other response is touched.",
+        "if ($uagate_return) {",
+        f"    rewrite ^ {GATE_PATH} last;",
+        "}",
+        f"location = {GATE_PATH} {{",
+        "    internal;",
+        f"    error_page 406 {PAGE_PATH}$uagate_gated.$uagate_language.html;",
+        "    return 406;",
+        "}",
+        f"location ^~ {PAGE_PATH} {{",
+        "    internal;",
+        f"    alias {_quote(str(pages) + '/')};",
+        "    types { }",
+        '    default_type "text/html; charset=utf-8";',
+        "    etag off;",
+        '    add_header Cache-Control "no-store" always;',
+        f"    add_header Vary {_quote(_VARY_PAGE)} always;",
+        "    add_header Content-Language $uagate_language always;",
+        "}",
+    ]
+    if vary_user_agent:
+        lines += [
+            "# vary_user_agent: as nginx's add_header is inherited, this one is not sent by a",
+            "# location with add_header of its own, and this server inherits none from http {}.",
             "add_header Vary $uagate_vary always;",
-            "add_header Content-Language $uagate_content_language always;",
-            f"location ^~ {PAGE_PATH} {{",
-            "    internal;",
-            f"    alias {_quote(str(pages) + '/')};",
-            "    types { }",
-            '    default_type "text/html; charset=utf-8";',
-            "    etag off;",
-            "}",
-            "",
         ]
-    )
+    return "\n".join([*lines, ""])
 
 
 def _target(directory: str | os.PathLike[str]) -> Path:
@@ -530,16 +550,21 @@ def export_nginx(
         vary_user_agent=vary_user_agent,
     )
     pages = out / _PAGES
-    files = {out / HTTP_CONF: http, out / SERVER_CONF: server_conf(pages)}
+    files = {
+        out / HTTP_CONF: http,
+        out / SERVER_CONF: server_conf(pages, vary_user_agent=vary_user_agent),
+    }
     variants = _VARIANTS if policy.min_versions else {"internet-explorer": Reason.INTERNET_EXPLORER}
     for variant, reason in variants.items():
         for language in LANGUAGES:
             files[pages / f"{variant}.{language}.html"] = render_page(language, reason)
-    files[pages / "not-acceptable.html"] = _NOT_ACCEPTABLE
     for folder in (out, pages):
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(0o755)
     for path, text in files.items():
-        path.write_text(text, "utf-8")
-        path.chmod(0o644)
+        # Written beside, then renamed over: a running nginx never reads half a file.
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(text, "utf-8")
+        partial.chmod(0o644)
+        partial.replace(path)
     return list(files)

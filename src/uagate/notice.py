@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from uagate.page import _LOCALES, BROWSERS, LANGUAGES, _escape
+from uagate.page import _LOCALES, BROWSERS, _escape, font_stack, known_language
 
 __all__ = ["MAX_BYTES", "notice_html"]
 
@@ -18,15 +18,18 @@ MAX_BYTES = 1536
 
 # Its look in Internet Explorer; CSS that IE 6 reads. It sets no ``display``, so a browser
 # that applies it without knowing <template> (none made since 2015) still hides the notice.
+# The font is the gate page's for the language (uagate.page.font_stack).
 _LOOK = (
-    "#uagate-notice{position:relative;z-index:2147483647;margin:0;padding:12px 16px;"
+    "#uagate-notice{{position:relative;z-index:2147483647;margin:0;padding:12px 16px;"
     "background:#fff4ce;color:#1a1a1a;border-bottom:2px solid #8a6d00;"
-    "font:16px/1.5 Segoe UI,Tahoma,Arial,sans-serif;text-align:center}"
-    "#uagate-notice a{margin:0 8px;color:#0b57a4}"
+    "font:16px/1.5 {font};text-align:center}}"
+    "#uagate-notice a{{margin:0 8px;color:#0b57a4}}"
 )
 # What undoes ``hidden`` (and a site's own ``[hidden]{display:none}``, as normalize.css and
 # Bootstrap have): IE 10 and 11 match this media query; conditional comments reach IE 5-9.
-_SHOW = "#uagate-notice{display:block!important}"
+# The <template> holding it, too: normalize.css 3-8, Bootstrap 4's reboot and html5shiv
+# hide template elements in IE, which would hide the notice inside.
+_SHOW = "#uagate-notice,#uagate-template{display:block!important}"
 _IE10_11 = "@media all and (-ms-high-contrast:none),(-ms-high-contrast:active){" + _SHOW + "}"
 
 
@@ -42,8 +45,8 @@ def _parts(language: str) -> tuple[str, str, str]:
         f"{_escape(text['message'])}<br>{links}</div>"
     )
     return (
-        "<template><style",
-        f">{_LOOK}{_IE10_11}</style><!--[if IE]><style",
+        '<template id="uagate-template"><style',
+        f">{_LOOK.format(font=font_stack(language))}{_IE10_11}</style><!--[if IE]><style",
         f">{_SHOW}</style><![endif]-->{notice}</template>",
     )
 
@@ -63,20 +66,17 @@ def notice_html(language: str = "en", *, nonce: str | None = None) -> str:
     needs no nonce and suits pages cached at a CDN; the middleware still gates
     every request that reaches the app.
 
-    ``language`` is one of :data:`uagate.page.LANGUAGES` (``uagate notice
-    --help`` lists them); the ``div`` carries its ``lang`` and ``dir``, and
-    the page must be UTF-8. The fragment is at most :data:`MAX_BYTES` bytes in
-    every language, on one line. ``nonce``, if given and not empty, is put,
-    HTML-escaped, on its two ``<style>`` elements, which only IE applies (and
-    IE does not enforce CSP): no browser needs it, but a policy or a checker
-    that wants every inline style to carry the page's nonce is satisfied.
+    ``language`` is one of :data:`uagate.page.LANGUAGES` (``uagate page
+    --list`` lists them), or a tag that names one (``zh-TW``); the ``div``
+    carries its ``lang`` and ``dir``, and the page must be UTF-8. The fragment
+    is at most :data:`MAX_BYTES` bytes in every language, on one line.
+    ``nonce``, if given and not empty, is put, HTML-escaped, on its two
+    ``<style>`` elements, which only IE applies (and IE does not enforce CSP):
+    no browser needs it, but a policy or a checker that wants every inline
+    style to carry the page's nonce is satisfied.
 
     Raises ValueError for a language the gate has no text in.
     """
-    if language not in _LOCALES:
-        raise ValueError(
-            f"unknown notice language {language!r}: known are {', '.join(LANGUAGES)} "
-            "(uagate.page.LANGUAGES, or uagate notice --help)"
-        )
+    language = known_language(language, "notice_html language")
     attribute = f' nonce="{_escape(nonce)}"' if nonce else ""
     return attribute.join(_parts(language))

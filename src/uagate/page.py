@@ -24,17 +24,23 @@ from uagate._log import log_once
 from uagate.policy import Reason, Verdict
 
 __all__ = [
+    "ALIASES",
     "BROWSERS",
     "DEFAULT_STATUS_CODE",
+    "FONT_STACKS",
     "HEADING",
     "IE_FRIENDLY_ERROR_THRESHOLD",
     "LANGUAGES",
+    "LANGUAGE_NAMES",
     "MESSAGE",
     "PLACEHOLDERS",
     "PROBLEM_TYPE",
     "VARY",
     "Page",
     "PageCallable",
+    "font_stack",
+    "known_language",
+    "language_for",
     "negotiate_language",
     "render_page",
     "render_problem",
@@ -77,6 +83,7 @@ PLACEHOLDERS = (
     "family",
     "version",
     "reason",
+    "font_family",
 )
 
 #: Internet Explorer (5 to 11, with its default "friendly HTTP error messages") shows its
@@ -86,7 +93,9 @@ PLACEHOLDERS = (
 IE_FRIENDLY_ERROR_THRESHOLD = 512
 
 # The placeholders whose values depend on the negotiated language.
-_TRANSLATED = frozenset({"lang", "dir", "title", "heading", "message", "note", "continue_text"})
+_TRANSLATED = frozenset(
+    {"lang", "dir", "title", "heading", "message", "note", "continue_text", "font_family"}
+)
 _WEBSOCKET_DENIAL = "websocket.http.response"
 _RawHeaders = tuple[tuple[bytes, bytes], ...]
 
@@ -94,30 +103,123 @@ _RawHeaders = tuple[tuple[bytes, bytes], ...]
 PageCallable = Callable[[Request, Verdict], Response | Awaitable[Response]]
 
 
+#: The strings every locale file gives (``lang`` and ``dir`` besides).
+_KEYS = (
+    "heading",
+    "message",
+    "note",
+    "outdated_heading",
+    "outdated_message",
+    "unsupported_heading",
+    "compat_heading",
+    "compat_message",
+    "continue",
+)
+
+
+# What each locale file says of its language: its name in English and in itself.
+_NAMES = ("name", "native_name")
+
+
 def _load_locales() -> Mapping[str, Mapping[str, str]]:
+    """Each locale file's text fields, by its language tag; ``provenance`` stays in the file."""
     folder = resources.files("uagate").joinpath("locales")
     locales = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".json"):
-            strings = json.loads(entry.read_text("utf-8"))
+            found = json.loads(entry.read_text("utf-8"))
+            strings = {key: value for key, value in found.items() if isinstance(value, str)}
+            missing = [key for key in ("lang", "dir", *_NAMES, *_KEYS) if not strings.get(key)]
+            if missing or f"{strings['lang']}.json" != entry.name:
+                raise RuntimeError(f"uagate's locale file {entry.name} is broken: {missing}")
             locales[strings["lang"]] = MappingProxyType(strings)
     return MappingProxyType(dict(sorted(locales.items())))
 
 
 _LOCALES = _load_locales()
 
-#: The languages the default page is written in, by their language tag.
+#: The languages the default page is written in, by their language tag (BCP 47).
 LANGUAGES = tuple(_LOCALES)
+
+#: Each language's ``name`` (in English), ``native_name`` and ``dir`` (ltr or rtl).
+LANGUAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        tag: MappingProxyType({key: strings[key] for key in ("dir", *_NAMES)})
+        for tag, strings in _LOCALES.items()
+    }
+)
+
+# Language tags as RFC 4647 lookup compares them: lower case.
+_BY_LOWER = {tag.lower(): tag for tag in LANGUAGES}
+
+#: Tags that name a language the page is written in other than by its own tag: a
+#: region that writes another script or variety, and tags that were renamed. Lookup
+#: tries them before it cuts a tag shorter, so zh-TW gives zh-Hant, not zh-Hans.
+ALIASES: Mapping[str, str] = MappingProxyType(
+    {  # tests/test_languages.py checks that each names a language of LANGUAGES
+        "zh": "zh-Hans",
+        **dict.fromkeys(("zh-cn", "zh-sg", "zh-my"), "zh-Hans"),
+        **dict.fromkeys(("zh-tw", "zh-hk", "zh-mo", "yue"), "zh-Hant"),
+        # Windows' own tags for the two scripts, before zh-Hans and zh-Hant.
+        "zh-chs": "zh-Hans",
+        "zh-cht": "zh-Hant",
+        "pt": "pt-BR",
+        # Portuguese everywhere but Brazil follows Portugal's usage.
+        **dict.fromkeys(
+            (
+                "pt-ao",
+                "pt-cv",
+                "pt-gq",
+                "pt-gw",
+                "pt-lu",
+                "pt-mo",
+                "pt-mz",
+                "pt-st",
+                "pt-tl",
+                "pt-ch",
+            ),
+            "pt-PT",
+        ),
+        "no": "nb",
+        "nn": "nb",  # Nynorsk readers read Bokmål, the other written Norwegian
+        "sr-sp-latn": "sr-Latn",  # Windows XP's tag for Serbian in Latin script
+        "iw": "he",
+        "in": "id",
+        "tl": "fil",
+    }
+)
+
+
+def language_for(tag: str) -> str | None:
+    """The language the page is served in for a language tag, or None (RFC 4647 lookup).
+
+    Case does not matter, nor ``_`` for ``-`` (``zh_TW``). The tag is tried
+    whole, then cut one subtag at a time from the end (``zh-Hant-TW``,
+    ``zh-Hant``): the first that is a language of :data:`LANGUAGES` or one of
+    :data:`ALIASES` wins.
+    """
+    subtags = tag.strip().lower().replace("_", "-").split("-")
+    while subtags and all(subtags):
+        candidate = "-".join(subtags)
+        found = _BY_LOWER.get(candidate) or ALIASES.get(candidate)
+        if found is not None:
+            return found
+        subtags.pop()
+        if subtags and len(subtags[-1]) == 1:  # a singleton (x-...) goes with what follows it
+            subtags.pop()
+    return None
 
 
 def _weighted(header: str) -> list[tuple[str, float]]:
     """The items of an Accept-style header with their quality values, in order.
 
-    At most the first 1,024 characters and 32 items are read; a quality that is
-    not a number counts as 0 (not acceptable).
+    At most the first 1,024 characters and 32 items are read (an item that the
+    1,024th character cuts is left out); a quality that is not a number counts
+    as 0 (not acceptable).
     """
     items = []
-    for item in header[:1024].split(",")[:32]:
+    read = header[:1024] if len(header) <= 1024 else header[:1024].rpartition(",")[0]
+    for item in read.split(",")[:32]:
         value, _, params = item.strip().partition(";")
         quality = 1.0
         for param in params.split(";"):
@@ -132,34 +234,36 @@ def _weighted(header: str) -> list[tuple[str, float]]:
 
 
 def negotiate_language(accept_language: str | None, default: str) -> str:
-    """Pick the page's language from an ``Accept-Language`` header.
+    """Pick the page's language from an ``Accept-Language`` header (RFC 4647 lookup).
 
-    Quality values order the ranges (``q=0`` excludes one); a range matches a
-    language by its full tag or its primary subtag (``pt-BR`` gives ``pt``);
-    ``*`` stands for ``default`` (or, if that was refused with ``q=0``, the
-    first language not refused). Chinese in traditional script (``zh-TW``,
-    ``zh-Hant``, ...) is not matched by the simplified translation. Anything
-    unreadable gives ``default``.
+    Ranges are tried by quality, best first (in the header's order where equal),
+    each with :func:`language_for`: whole, then cut shorter, with regional and
+    renamed tags (``zh-TW`` gives ``zh-Hant``, ``pt-AO`` gives ``pt-PT``, ``no``
+    gives ``nb``). ``q=0`` refuses the language a range names exactly
+    (``fr-CA;q=0`` refuses no language the page is written in; ``zh-TW;q=0``
+    refuses ``zh-Hant``). ``*`` stands for ``default`` unless that was
+    refused. A quality that is not a number from 0 to 1 leaves its range out.
+    ``default`` (one of :data:`LANGUAGES`) comes last, and for anything
+    unreadable. At most the first 1,024 characters and 32 ranges are read.
     """
     if not accept_language:
         return default
     weighted = _weighted(accept_language)
-    refused = {tag for tag, quality in weighted if quality <= 0}
+    refused = {_exactly(tag) for tag, quality in weighted if quality <= 0}
     ranked = sorted(
         (-quality, index, tag) for index, (tag, quality) in enumerate(weighted) if 0 < quality <= 1
     )
     for _, _, tag in ranked:
-        if tag == "*":  # any language not refused: the default unless it was
-            allowed = [lang for lang in (default, *_LOCALES) if lang not in refused]
-            return allowed[0] if allowed else default
-        if tag in _LOCALES:
-            return tag
-        primary, _, rest = tag.partition("-")
-        if primary == "zh" and rest.split("-")[0] in ("tw", "hk", "mo", "hant"):
-            continue
-        if primary in _LOCALES:
-            return primary
+        found = default if tag == "*" else language_for(tag)
+        if found is not None and found not in refused:
+            return found
     return default
+
+
+def _exactly(tag: str) -> str | None:
+    """The language ``tag`` names as it stands, not cut shorter: what ``q=0`` refuses."""
+    key = tag.strip().lower().replace("_", "-")
+    return _BY_LOWER.get(key) or ALIASES.get(key)
 
 
 def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, int]:
@@ -195,6 +299,51 @@ def _prefers_json(accept: str | None) -> bool:
     return as_json[0] > 0 and as_json > as_html
 
 
+#: Fonts that cover each script on the Windows versions that run Internet Explorer
+#: (XP to 10), newest first, then the generic family: the page names them for its
+#: language, so that IE, which falls back to other fonts less well than today's
+#: browsers, draws no empty boxes. Unquoted: CSS reads a run of words as one name.
+FONT_STACKS: Mapping[str, str] = MappingProxyType(
+    {
+        "Latn": "Segoe UI, Tahoma, Arial, Helvetica, sans-serif",
+        "Cyrl": "Segoe UI, Tahoma, Arial, sans-serif",
+        "Grek": "Segoe UI, Tahoma, Arial, sans-serif",
+        "Arab": "Segoe UI, Tahoma, Arial, sans-serif",
+        "Hebr": "Segoe UI, Tahoma, Arial, sans-serif",
+        "Thai": "Leelawadee UI, Leelawadee, Tahoma, sans-serif",
+        "Deva": "Nirmala UI, Mangal, Arial Unicode MS, sans-serif",
+        "Beng": "Nirmala UI, Shonar Bangla, Vrinda, Arial Unicode MS, sans-serif",
+        "Taml": "Nirmala UI, Vijaya, Latha, Arial Unicode MS, sans-serif",
+        "Hang": "Malgun Gothic, Gulim, Dotum, sans-serif",
+        "Hant": "Microsoft JhengHei, PMingLiU, MingLiU, sans-serif",
+        "Hans": "Microsoft YaHei, SimSun, SimHei, sans-serif",
+        "Jpan": "Meiryo, MS PGothic, MS UI Gothic, sans-serif",
+    }
+)
+
+# The script each language is written in, where it is not the Latin alphabet.
+_SCRIPTS = {
+    **dict.fromkeys(("ru", "uk", "bg", "sr"), "Cyrl"),
+    "el": "Grek",
+    **dict.fromkeys(("ar", "fa", "ur"), "Arab"),
+    "he": "Hebr",
+    "th": "Thai",
+    "hi": "Deva",
+    "bn": "Beng",
+    "ta": "Taml",
+    "ko": "Hang",
+    "zh-Hant": "Hant",
+    "zh-Hans": "Hans",
+    "zh": "Hans",
+    "ja": "Jpan",
+}
+
+
+def font_stack(language: str) -> str:
+    """The CSS font-family list the page names for ``language`` (one of :data:`LANGUAGES`)."""
+    return FONT_STACKS[_SCRIPTS.get(language, "Latn")]
+
+
 def _strings(language: str, reason: Reason) -> dict[str, str]:
     """The heading, message and note for ``reason`` in ``language``."""
     text = _LOCALES[language]
@@ -214,6 +363,7 @@ def _strings(language: str, reason: Reason) -> dict[str, str]:
         "message": message,
         "note": note,
         "continue_text": text["continue"],
+        "font_family": font_stack(language),
     }
 
 
@@ -228,9 +378,24 @@ def _default_template() -> string.Template:
     return string.Template(text)
 
 
+def known_language(tag: object, what: str) -> str:
+    """The language ``tag`` is served in (:func:`language_for`); ValueError naming ``what``."""
+    found = language_for(tag) if isinstance(tag, str) else None
+    if found is None:
+        raise ValueError(
+            f"{what} must be a language tag of the page's ({len(LANGUAGES)} languages: "
+            f"uagate.page.LANGUAGES, or uagate page --list), not {tag!r}"
+        )
+    return found
+
+
 def render_page(language: str = "en", reason: Reason = Reason.INTERNET_EXPLORER) -> str:
-    """The default page as HTML, in ``language``, for a client gated for ``reason``."""
-    return _render_default(_strings(language, reason), "")
+    """The default page as HTML, in ``language``, for a client gated for ``reason``.
+
+    ``language`` is read as :func:`language_for` reads it (``zh-TW`` is
+    ``zh-Hant``); ValueError if the page is not written in it.
+    """
+    return _render_default(_strings(known_language(language, "render_page language"), reason), "")
 
 
 def render_problem(
@@ -239,6 +404,7 @@ def render_problem(
     status: int = DEFAULT_STATUS_CODE,
 ) -> str:
     """The problem+json body (RFC 9457) the gate sends API clients, in ``language``."""
+    language = known_language(language, "render_problem language")
     return _problem(language, reason, status, "").decode("utf-8")
 
 
@@ -396,11 +562,9 @@ class Page:
         vary_cookie: bool,
         cache_size: int = 4096,
     ) -> None:
-        if not isinstance(default_language, str) or default_language not in _LOCALES:
-            raise ValueError(
-                f"UAGateMiddleware option default_language must be one of {', '.join(LANGUAGES)}, "
-                f"not {default_language!r}"
-            )
+        default_language = known_language(
+            default_language, "UAGateMiddleware option default_language"
+        )
         self._status = status_code
         self._kept: BoundedTable[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = BoundedTable(
             min(cache_size, 4096), 8 * 1024 * 1024
@@ -559,12 +723,13 @@ class Page:
         accept: bytes | None,
         accept_language: bytes | None,
     ) -> Response:
+        # One character more than _weighted reads, so that it can tell a cut range.
         return self.answer(
             verdict,
             continue_url,
-            accept=None if accept is None else accept[:1024].decode("latin-1"),
+            accept=None if accept is None else accept[:1025].decode("latin-1"),
             accept_language=(
-                None if accept_language is None else accept_language[:1024].decode("latin-1")
+                None if accept_language is None else accept_language[:1025].decode("latin-1")
             ),
             head=scope.get("method") == "HEAD",
         )
@@ -603,8 +768,8 @@ class Page:
             verdict.reason._value_,  # a str: hashing the member (or reading .value) runs Python
             None if client is None else (client.family, client.version),
             scope["method"],
-            None if accept is None else accept[:1024],
-            None if accept_language is None else accept_language[:1024],
+            None if accept is None else accept[:1025],
+            None if accept_language is None else accept_language[:1025],
         )
         try:
             found = self._kept.data.get(key)
