@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,18 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 import uagate
 from uagate import notice_html
 from uagate.notice import MAX_BYTES
-from uagate.page import _LOCALES, BROWSERS, LANGUAGES
+from uagate.page import BROWSERS, LANGUAGES
 
 from .conftest import ROOT, TIMEOUT_MS
+
+
+@cache
+def locale(tag: str) -> dict[str, str]:
+    """A locale file's strings, read as a file, not through uagate's loader."""
+    path = ROOT / "src" / "uagate" / "locales" / f"{tag}.json"
+    found: dict[str, str] = json.loads(path.read_text("utf-8"))
+    return found
+
 
 UAGATE = [sys.executable, "-m", "uagate"]
 DOC = (ROOT / "docs" / "notice.md").read_text(encoding="utf-8")
@@ -192,7 +202,7 @@ def test_fits_in_the_budget_in_every_language(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_says_the_heading_and_message_in_its_language_and_direction(language: str) -> None:
     """The div carries the locale's lang and dir, and the gate page's heading and message."""
-    text = _LOCALES[language]
+    text = locale(language)
     parsed = Elements(notice_html(language))
     notice = parsed.notice()
     assert notice["lang"] == language
@@ -201,6 +211,20 @@ def test_says_the_heading_and_message_in_its_language_and_direction(language: st
     words = "".join(parsed.text)
     assert text["heading"] in words
     assert text["message"] in words
+
+
+def test_in_english_it_says_the_original_pages_words_and_links() -> None:
+    """The English notice: the original page's heading and line, and the four download pages."""
+    fragment = notice_html("en")
+    assert "<strong>We don't support Internet Explorer</strong>" in fragment
+    assert "Please use Chrome, Safari, Firefox, or Edge to view this site." in fragment
+    for url in (
+        "https://www.google.com/chrome/",
+        "https://www.apple.com/safari/",
+        "https://www.mozilla.org/firefox/new/",
+        "https://www.microsoft.com/edge",
+    ):
+        assert f'href="{url}"' in fragment
 
 
 def test_links_to_the_browsers_the_gate_page_recommends() -> None:
@@ -525,7 +549,7 @@ def assert_unseen(page: Page) -> None:
     """Nothing of the notice is in the document: no element, no text in any language."""
     assert page.evaluate("document.getElementById('uagate-notice')") is None
     text = page.evaluate("document.documentElement.textContent")
-    assert all(strings["heading"] not in text for strings in _LOCALES.values())
+    assert all(strings["heading"] not in text for strings in map(locale, LANGUAGES))
     assert page.locator("template").is_hidden()
 
 
@@ -628,7 +652,7 @@ def test_internet_explorer_shows_it_above_the_page(
     The host page hides [hidden] and template elements as normalize.css does; the page
     below moves down by the notice's height and is otherwise unchanged.
     """
-    text = _LOCALES[language]
+    text = locale(language)
     browser_css = without_hidden_rule(document_mode)
     # documentMode came with IE 8.
     tab = tabs(document_mode=document_mode if document_mode >= 8 else None)

@@ -26,7 +26,7 @@ from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
 from uagate._text import printable
 from uagate.decision import check
 from uagate.middleware import UAGateMiddleware
-from uagate.nginx import NginxExportError, export_nginx
+from uagate.nginx import HTTP_CONF, SERVER_CONF, NginxExportError, export_nginx
 from uagate.notice import notice_html
 from uagate.page import (
     DEFAULT_STATUS_CODE,
@@ -337,12 +337,19 @@ def _export_nginx(args: argparse.Namespace) -> int:
         raise _UsageError(f"cannot export to {out}: {exc}") from exc
     for path in written:
         print(printable(str(path)))
-    http, server = (f'"{printable(str(path))}"' for path in written[:2])
+    folder = written[-1].parent
+    http, server = (f'"{printable(str(folder / name))}"' for name in (HTTP_CONF, SERVER_CONF))
     print(
         f"Add `include {http};` inside http {{}}, and `include {server};` inside each "
         "server {} to gate (docs/edge.md).",
         file=sys.stderr,
     )
+    if args.vary_user_agent:
+        print(
+            "With --vary-user-agent, uagate_server.conf has an add_header at the server level: "
+            "that server no longer inherits the add_header lines of http {} (docs/edge.md).",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -368,6 +375,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 _LANG_HELP = "a language tag, such as de, zh-TW or pt-BR (uagate page --list; default: en)"
+_DEFAULT_LANGUAGE_HELP = (
+    "the page's language when Accept-Language names none of its languages "
+    "(uagate page --list; default: en)"
+)
 
 
 def _language(value: str) -> str:
@@ -519,8 +530,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_language,
         default="en",
         metavar="TAG",
-        help="the page's language when Accept-Language names none of its languages "
-        "(uagate page --list; default: en)",
+        help=_DEFAULT_LANGUAGE_HELP,
     )
     serve.add_argument(
         "--status-code",
@@ -599,8 +609,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_language,
         default="en",
         metavar="TAG",
-        help="the page's language when Accept-Language names none of its languages "
-        "(uagate page --list; default: en)",
+        help=_DEFAULT_LANGUAGE_HELP,
     )
     nginx.add_argument(
         "--exclude-path",

@@ -25,7 +25,15 @@ from uagate.detect import (
 )
 from uagate.policy import DEFAULT_POLICY, Policy, Reason, Verdict
 
-__all__ = ["CACHE_BYTES", "DEFAULT_CACHE_SIZE", "Decider", "HeaderValue", "Verdicts", "check"]
+__all__ = [
+    "CACHE_BYTES",
+    "DEFAULT_CACHE_SIZE",
+    "PLACEHOLDER_USER_AGENTS",
+    "Decider",
+    "HeaderValue",
+    "Verdicts",
+    "check",
+]
 
 #: A header as the middleware reads it (raw bytes) or as a caller passes it (text).
 HeaderValue = bytes | str | None
@@ -38,8 +46,8 @@ DEFAULT_CACHE_SIZE = 10_000
 #: ``max_user_agent_length=65536``, about 270 of the longest User-Agents.
 CACHE_BYTES = 16 * 1024 * 1024
 
-# Values that clients and proxies send in place of a User-Agent.
-_PLACEHOLDERS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
+#: Values that clients and proxies send in place of a User-Agent (lower case): they pass.
+PLACEHOLDER_USER_AGENTS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
 
 # Hint headers longer than this are malformed anyway (ClientHints refuses them).
 _HINT_LIMIT = 1025
@@ -96,7 +104,7 @@ class Decider:
         """
         text = cap(user_agent or "", self.max_length)
         lowered = text.lower()
-        if lowered in _PLACEHOLDERS:
+        if lowered in PLACEHOLDER_USER_AGENTS:
             return Verdict(False, Reason.NO_USER_AGENT, Client(text)), False
         marked = has_ie_marker(lowered)
         if self._only_trident and not marked:

@@ -21,10 +21,20 @@ from uagate._log import log_once
 from uagate._native import Matcher, browser_matcher, literal_matcher
 
 __all__ = [
+    "BOT_PATTERNS",
+    "BOT_TOKENS",
     "CHROMIUM_BRANDS",
     "DEFAULT_MAX_LENGTH",
+    "DOTLESS",
+    "FAKES_MSIE",
+    "FAKES_MSIE_PATTERNS",
+    "IEMOBILE",
     "IE_FAMILIES",
     "IE_MARKERS",
+    "IE_PRODUCT",
+    "LATIN1_SPACE",
+    "MSIE",
+    "TRIDENT",
     "Client",
     "ClientHints",
     "cap",
@@ -86,15 +96,15 @@ _SHELL_VERSION = re.compile(r"outlook-express/(\d{1,5})(?:\.(\d{1,5}))?")
 #: string without any cannot be IE or Trident. Beside the patterns they stand for.
 IE_MARKERS = ("msie", "trident", "iemobile", "internet explorer", "browser/ie", "mspie")
 
-# IE's tokens, matched in the lower-cased string.
-_TRIDENT = re.compile(r"trident/(\d{1,5})(?:\.(\d{1,5}))?")
-_MSIE = re.compile(r"msie ?(\d{1,5})(?:\.(\d{1,5}))?")
+#: IE's tokens, matched in the lower-cased string (the nginx export reads them too).
+TRIDENT = re.compile(r"trident/(\d{1,5})(?:\.(\d{1,5}))?")
+MSIE = re.compile(r"msie ?(\d{1,5})(?:\.(\d{1,5}))?")
 _IE11_RV = re.compile(r"\brv[: ](\d{1,5})(?:\.(\d{1,5}))?")
-_IEMOBILE = re.compile(r"(?:iemobile|browser/ie)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?")
+IEMOBILE = re.compile(r"(?:iemobile|browser/ie)[/ ]?(\d{1,5})(?:\.(\d{1,5}))?")
 _POCKET_IE = re.compile(r"pocket internet explorer(?:/(\d{1,5})(?:\.(\d{1,5}))?)?")
 _MSPIE = re.compile(r"\bmspie ?(\d{1,5})(?:\.(\d{1,5}))?")
-# IE 1-2 and Pocket IE name themselves in full ("Microsoft Internet Explorer/4.40.308").
-_IE_PRODUCT = re.compile(r"internet explorer|\bmspie ?\d")
+#: IE 1-2 and Pocket IE name themselves in full ("Microsoft Internet Explorer/4.40.308").
+IE_PRODUCT = re.compile(r"internet explorer|\bmspie ?\d")
 _MAC = ("mac_p", "mac_68", "macintosh")
 _MOBILE = (
     "windows phone", "windowsphone", "windows ce", "windowsce", "windows mobile",
@@ -104,14 +114,14 @@ _MOBILE = (
 # Browsers that are not Trident but write an ``MSIE`` token into their string
 # to get past old browser sniffing. Only consulted when there is no
 # ``Trident/`` token, which none of them sends. Plain substrings first, then
-# the few tokens that need an edge (each pattern runs only where its core is).
-_FAKES_MSIE = (
+#: the few tokens that need an edge (each pattern runs only where its core is).
+FAKES_MSIE = (
     "presto", "firefox", "konqueror", "khtml", "applewebkit", "netscape", "netfront",
     "blazer", "palmsource", "palmos", "omniweb", "eudoraweb", "mosaic", "opentv",
     "inettvbrowser", "polaris", "uplustvbrowser", "obigo", "icab", "dillo", "up.browser",
     "openwave", "elinks", "avantgo", "hiptop", "teleca", "novarra", "dolfin", "minimo", "fennec",
 )  # fmt: skip
-_FAKES_MSIE_PATTERNS = tuple(
+FAKES_MSIE_PATTERNS = tuple(
     (core, re.compile(pattern))
     for core, pattern in (
         ("opera", r"\bopera(?![a-z])"),
@@ -158,15 +168,15 @@ def _finder(
 
 
 #: True when the (lower-cased) string names a browser or engine that is not Trident.
-_fakes_msie = _finder(_FAKES_MSIE, _FAKES_MSIE_PATTERNS)
+_fakes_msie = _finder(FAKES_MSIE, FAKES_MSIE_PATTERNS)
 
 
 # Crawlers, link checkers, monitors, preview fetchers and HTTP libraries. The
 # uap-core "Spider" device class both misses many of these and flags real IE
 # users (toolbar tokens such as ``TeomaBar`` or ``Yahoo-1.0``), so bots are
 # recognised here by their own tokens, looked for in the lower-cased string.
-# Tokens that mark a bot wherever they stand (a plain substring search each):
-_BOT_TOKENS = (
+#: Tokens that mark a bot wherever they stand (a plain substring search each):
+BOT_TOKENS = (
     "crawl", "spider", "slurp", "archiver", "indexer", "scraper", "fetcher", "scanner",
     "bingpreview", "linkcheck", "sitecheck", "websitepulse", "pingdom", "pinger", "pingping",
     "uptime", "updown.io", "statuscake", "site24x7", "gomezagent", "catchpoint", "appinsights",
@@ -191,8 +201,8 @@ _BOT_TOKENS = (
     "undici", "deno/", "postmanruntime",
 )  # fmt: skip
 # Tokens that need an edge or a context: each small pattern runs only where its
-# core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
-_BOT_PATTERNS = tuple(
+#: core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
+BOT_PATTERNS = tuple(
     (core, re.compile(pattern))
     for core, pattern in (
         ("bot", r"(?<!cu)bot(?:\b|[-/_;.+!])"),
@@ -222,7 +232,7 @@ def is_bot(user_agent: str) -> bool:
 
 
 #: True when the (lower-cased) string is a bot's.
-is_bot_lowered = _finder(_BOT_TOKENS, _BOT_PATTERNS)
+is_bot_lowered = _finder(BOT_TOKENS, BOT_PATTERNS)
 
 
 def _engine(user_agent: str) -> str:
@@ -379,8 +389,8 @@ class ClientHints:
         return None
 
 
-# What str.lstrip() and str.rstrip() strip among the latin-1 characters, as bytes.
-_LATIN1_SPACE = bytes(code for code in range(256) if chr(code).isspace())
+#: What str.lstrip() and str.rstrip() strip among the latin-1 characters, as bytes.
+LATIN1_SPACE = bytes(code for code in range(256) if chr(code).isspace())
 
 
 def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
@@ -392,7 +402,7 @@ def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     cut before they are decoded, so a 1 MB header costs what a short one does.
     """
     if isinstance(user_agent, bytes):
-        return user_agent.lstrip(_LATIN1_SPACE)[:max_length].decode("latin-1").rstrip()
+        return user_agent.lstrip(LATIN1_SPACE)[:max_length].decode("latin-1").rstrip()
     text = user_agent.lstrip()[:max_length].rstrip()
     # A lone surrogate (text that no request could carry) cannot reach the matcher.
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
@@ -432,8 +442,8 @@ def _numeric(parts: tuple[str | None, ...]) -> tuple[int, ...]:
 
 _browsers: Matcher = None  # built by warm_up()
 
-# A browser's product token whose version has no dot (linear: one bounded run of digits).
-_DOTLESS = re.compile(
+#: A browser's product token whose version has no dot (linear: one bounded run of digits).
+DOTLESS = re.compile(
     r"\b((?:Chrome|Chromium|CriOS|Firefox|FxiOS|Edg|EdgA|EdgiOS|Edge|OPR|OPiOS|Version|"
     r"SamsungBrowser|YaBrowser|Vivaldi|Opera|Safari)/\d{1,5})(?![\d.])"
 )
@@ -458,8 +468,8 @@ def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
         warm_up()
     try:
         # uap-core's rules want a dot in most versions: read "Chrome/118" as 118.0.
-        if "/" in user_agent and _DOTLESS.search(user_agent) is not None:
-            user_agent = _DOTLESS.sub(r"\1.0", user_agent)
+        if "/" in user_agent and DOTLESS.search(user_agent) is not None:
+            user_agent = DOTLESS.sub(r"\1.0", user_agent)
         found = _browsers.extract(user_agent)
         if found is None:
             return "Other", ()
@@ -472,14 +482,14 @@ def _browser(user_agent: str) -> tuple[str, tuple[int, ...]] | None:
 
 def _internet_explorer(lowered: str) -> tuple[str, tuple[int, ...]] | None:
     """Engine and engine version if the (lower-cased) string is IE's engines, else None."""
-    trident = _TRIDENT.search(lowered)
+    trident = TRIDENT.search(lowered)
     if trident is not None:
         return "Trident", _version(trident)
-    if _MSIE.search(lowered) is not None:
+    if MSIE.search(lowered) is not None:
         if _fakes_msie(lowered):
             return None
         return ("Tasman" if _contains_any(lowered, _MAC) else "Trident"), ()
-    if _IEMOBILE.search(lowered) or _IE_PRODUCT.search(lowered):
+    if IEMOBILE.search(lowered) or IE_PRODUCT.search(lowered):
         return "Trident", ()
     return None
 
@@ -494,14 +504,14 @@ def _ie_version(lowered: str, engine_version: tuple[int, ...]) -> tuple[tuple[in
     """
     # IE Mobile names its own version (IEMobile/9.0, IEMobile 8.12); MSIE there is
     # the desktop engine's compatibility version.
-    for pattern in (_IEMOBILE, _MSIE, _IE11_RV, _POCKET_IE, _MSPIE):
+    for pattern in (IEMOBILE, MSIE, _IE11_RV, _POCKET_IE, _MSPIE):
         found = pattern.search(lowered)
         if found is not None and found.group(1) is not None:
             reported = _version(found)
             break
     else:
         return (), False
-    if pattern is _MSIE and engine_version and engine_version[0] >= 4:
+    if pattern is MSIE and engine_version and engine_version[0] >= 4:
         real = min(engine_version[0] + 4, 11)
         if reported[0] < real:
             return (real, 0), True

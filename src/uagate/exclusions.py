@@ -10,13 +10,31 @@ from starlette.types import Scope
 
 from uagate._shared import is_async_callable, route_path
 
-__all__ = ["Exclusions", "RequestPredicate"]
+__all__ = ["Exclusions", "RequestPredicate", "is_path_prefix", "method_names"]
 
 #: A callable on the request (a Request, or an HTTPConnection for a websocket
 #: handshake); ``True`` means "leave this request alone".
 RequestPredicate = Callable[[HTTPConnection], bool]
 
 _METHOD = re.compile(r"[A-Z]{1,20}")
+
+
+def method_names(methods: Collection[str], option: str) -> frozenset[str]:
+    """HTTP method names, upper case; ValueError naming ``option`` for anything else."""
+    bad = (
+        [methods]
+        if isinstance(methods, str)
+        else [m for m in methods if not (isinstance(m, str) and _METHOD.fullmatch(m.upper()))]
+    )
+    if bad:
+        names = ", ".join(map(repr, bad))
+        raise ValueError(f"{option} must be a collection of HTTP method names, not {names}")
+    return frozenset(m.upper() for m in methods)
+
+
+def is_path_prefix(item: object) -> bool:
+    """True for what exclude_paths takes as a prefix: a string that starts with ``/``."""
+    return isinstance(item, str) and item.startswith("/")
 
 
 class Exclusions:
@@ -48,7 +66,7 @@ class Exclusions:
         for item in paths:
             if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
                 patterns.append(item)
-            elif isinstance(item, str) and item.startswith("/"):
+            elif is_path_prefix(item):
                 prefixes.append(item)
             else:
                 raise ValueError(
@@ -56,14 +74,7 @@ class Exclusions:
                     f"and re.compile() patterns, not {item!r}"
                 )
         if methods is not None:
-            if isinstance(methods, str) or not all(
-                isinstance(m, str) and _METHOD.fullmatch(m.upper()) for m in methods
-            ):
-                raise ValueError(
-                    "UAGateMiddleware option methods must be a collection of HTTP method names, "
-                    f"not {methods!r}"
-                )
-            methods = frozenset(m.upper() for m in methods)
+            methods = method_names(methods, "UAGateMiddleware option methods")
         if exclude is not None and (not callable(exclude) or is_async_callable(exclude)):
             raise TypeError(
                 "UAGateMiddleware option exclude must be a plain (not async) callable, "

@@ -15,10 +15,11 @@ itself decides by, so the two cannot drift apart:
 
 nginx's ``map`` tests its regular expressions in order and takes the first that
 matches, as uap-core does. Every map reads the User-Agent cut to its first 512
-characters (as :func:`uagate.detect.cap` cuts it), and every repeat in every
-pattern is bounded, so no pattern takes more than a bounded number of steps a
-character (``tests/test_nginx.py`` checks their shape and runs them on ReDoS
-shapes). What nginx cannot do as the middleware does is in docs/edge.md.
+characters (as :func:`uagate.detect.cap` cuts it), the other headers to 1,024,
+and every repeat in every pattern is bounded: a pattern's work on any request
+has a bound, however long the header (``tests/test_nginx.py`` checks their
+shape and runs them on ReDoS shapes). What nginx cannot do as the middleware
+does is in docs/edge.md.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from uagate import decision, detect
+from uagate._locales import LANGUAGES, LOOKUP, known_language
 from uagate._native import browser_rules
 from uagate.detect import DEFAULT_MAX_LENGTH
-from uagate.page import ALIASES, LANGUAGES, VARY, render_page
+from uagate.exclusions import is_path_prefix, method_names
+from uagate.page import VARY, render_page
 from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
 
 __all__ = ["HTTP_CONF", "SERVER_CONF", "NginxExportError", "export_nginx", "http_conf"]
@@ -176,6 +179,29 @@ def _exact_map(source: str, name: str, entries: Iterable[tuple[str, str]], defau
     return "\n".join(lines)
 
 
+# What detect.cap strips around a header (latin-1 whitespace), as a class of bytes.
+_SPACE = "[" + "".join(f"\\x{code:02x}" for code in detect.LATIN1_SPACE) + "]"
+
+
+def _user_agent_map() -> str:
+    """``$uagate_ua``: the User-Agent as :func:`uagate.detect.cap` reads it.
+
+    Stripped, cut to 512 characters, stripped again. (Up to 1,024 characters of
+    leading space are stripped; the gate strips any number.)
+    """
+    cut = _map(
+        "$http_user_agent",
+        "uagate_ua_cut",
+        [(f"^{_SPACE}{{0,1024}}(?!{_SPACE})(.{{0,{DEFAULT_MAX_LENGTH}}})", "$1")],
+    )
+    strip = _map(
+        "$uagate_ua_cut",
+        "uagate_ua",
+        [(f"^(.{{0,{DEFAULT_MAX_LENGTH}}}?){_SPACE}{{0,{DEFAULT_MAX_LENGTH}}}$", "$1")],
+    )
+    return f"{cut}\n\n{strip}"
+
+
 def _cut(source: str, name: str, length: int, *, whole: bool = False) -> str:
     """A map that cuts a header to ``length`` characters (or, ``whole``, empties a longer one)."""
     pattern = f"^(.{{0,{length}}})" + ("$" if whole else "")
@@ -188,18 +214,18 @@ def _flags() -> Iterator[tuple[str, list[tuple[str, str]]]]:
     Read from :mod:`uagate.detect` and :mod:`uagate.decision` when called, so the
     configuration always says what the gate does.
     """
-    placeholders = sorted(value for value in decision._PLACEHOLDERS if value)
+    placeholders = sorted(value for value in decision.PLACEHOLDER_USER_AGENTS if value)
     yield "placeholder", [("^" + _alternation(placeholders) + "$", "1")]
-    bots = [(_alternation(detect._BOT_TOKENS), "1")]
-    yield "bot", bots + [(pattern.pattern, "1") for _, pattern in detect._BOT_PATTERNS]
-    yield "trident", [(detect._TRIDENT.pattern, "1")]
-    yield "msie", [(detect._MSIE.pattern, "1")]
-    fakes = [(_alternation(detect._FAKES_MSIE), "1")]
+    bots = [(_alternation(detect.BOT_TOKENS), "1")]
+    yield "bot", bots + [(pattern.pattern, "1") for _, pattern in detect.BOT_PATTERNS]
+    yield "trident", [(detect.TRIDENT.pattern, "1")]
+    yield "msie", [(detect.MSIE.pattern, "1")]
+    fakes = [(_alternation(detect.FAKES_MSIE), "1")]
     yield (
         "fakes_msie",
-        fakes + [(pattern.pattern, "1") for _, pattern in detect._FAKES_MSIE_PATTERNS],
+        fakes + [(pattern.pattern, "1") for _, pattern in detect.FAKES_MSIE_PATTERNS],
     )
-    yield "ie_token", [(detect._IEMOBILE.pattern, "1"), (detect._IE_PRODUCT.pattern, "1")]
+    yield "ie_token", [(detect.IEMOBILE.pattern, "1"), (detect.IE_PRODUCT.pattern, "1")]
 
 
 #: The order of the bits in the key of the state map.
@@ -283,7 +309,7 @@ def _browser_rules() -> list[tuple[str, str]]:
 
 
 def _outdated_rules(policy: Policy) -> list[tuple[str, str]]:
-    minimums = policy._minimums
+    minimums = policy.minimums
     return [
         (f"^{_alternation(sorted(FAMILIES[key]))}\\|{_below(minimums[key])}", "outdated")
         for key in sorted(minimums)
@@ -312,8 +338,7 @@ def _language_rules(default_language: str) -> list[tuple[str, str]]:
         f"{space}(?:;|,|$))"
     )
     ends = f"{space}(?:,|$|;(?!{left_out}))"
-    names = {**{tag.lower(): tag for tag in LANGUAGES}, **ALIASES}
-    keys = sorted(names, key=lambda key: (-key.count("-"), key))
+    keys = sorted(LOOKUP, key=lambda key: (-key.count("-"), key))
     subtags = "(?:[-_][^-_,; \\t]{1,64}){0,16}"
     rules = []
     for position in range(_LANGUAGE_RANGES):
@@ -321,13 +346,13 @@ def _language_rules(default_language: str) -> list[tuple[str, str]]:
         rules.append((f"{before}\\*{ends}", default_language))
         for key in keys:
             tag = "[-_]".join(map(re.escape, key.split("-")))  # zh-TW, or zh_TW
-            rules.append((f"{before}{tag}{subtags}{ends}", names[key]))
+            rules.append((f"{before}{tag}{subtags}{ends}", LOOKUP[key]))
     return rules
 
 
 def _paths(prefixes: Sequence[str]) -> list[str]:
     for prefix in prefixes:
-        if not isinstance(prefix, str) or not prefix.startswith("/"):
+        if not is_path_prefix(prefix):
             raise NginxExportError(
                 f"exclude_paths takes prefixes that start with '/', not {prefix!r}"
             )
@@ -337,13 +362,10 @@ def _paths(prefixes: Sequence[str]) -> list[str]:
 def _methods(methods: Collection[str] | None) -> list[str] | None:
     if methods is None:
         return None
-    if isinstance(methods, str) or not all(
-        isinstance(method, str) and re.fullmatch(r"[A-Za-z]{1,20}", method) for method in methods
-    ):
-        raise NginxExportError(
-            f"methods must be a collection of HTTP method names, not {methods!r}"
-        )
-    return sorted({method.upper() for method in methods})
+    try:
+        return sorted(method_names(methods, "methods"))
+    except ValueError as exc:
+        raise NginxExportError(str(exc)) from None
 
 
 def http_conf(
@@ -365,10 +387,10 @@ def http_conf(
     gate does.
     """
     _check_policy(policy)
-    if default_language not in LANGUAGES:
-        raise NginxExportError(
-            f"unknown default language {default_language!r}; known: {', '.join(LANGUAGES)}"
-        )
+    try:
+        default_language = known_language(default_language, "default_language")
+    except ValueError as exc:
+        raise NginxExportError(str(exc)) from None
     excluded = _paths(exclude_paths)
     gated_methods = _methods(methods)
     parts = [
@@ -376,7 +398,7 @@ def http_conf(
         f"# Policy: {policy!r}",
         "# Include it once inside http {}, and uagate_server.conf inside each server {} to gate.",
         f"# Every map reads the first {DEFAULT_MAX_LENGTH} characters of the User-Agent.",
-        _cut("$http_user_agent", "uagate_ua", DEFAULT_MAX_LENGTH),
+        _user_agent_map(),
         "# Hint headers longer than the gate reads are malformed to it: read as not sent.",
         _cut("$http_sec_ch_ua", "uagate_ch", 1024, whole=True),
         _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", 1024, whole=True),
@@ -439,7 +461,7 @@ def http_conf(
     gated = [("ie", "internet-explorer")]
     if policy.min_versions:
         parts.append("# Versions without a dot read as the gate reads them: Chrome/118 as 118.0.")
-        dotless = f"^(.{{0,{_BOUND}}})" + detect._DOTLESS.pattern + f"(.{{0,{_BOUND}}})$"
+        dotless = f"^(.{{0,{_BOUND}}})" + detect.DOTLESS.pattern + f"(.{{0,{_BOUND}}})$"
         source = "$uagate_ua"
         for number in range(1, _DOTLESS_PASSES + 1):
             parts.append(
@@ -468,12 +490,13 @@ def http_conf(
     return "\n\n".join(parts) + "\n"
 
 
-def server_conf(pages: Path, *, vary_user_agent: bool = False) -> str:
+def _server_conf(pages: Path, *, vary_user_agent: bool = False) -> str:
     """The text of ``uagate_server.conf`` for pages in the directory ``pages``.
 
-    Only locations of its own, an ``if`` and (with ``vary_user_agent``) one
-    ``add_header``: no ``error_page`` or ``add_header`` at the server level,
-    which would stop the server inheriting those of ``http {}``.
+    Only locations of its own and an ``if``: no ``error_page`` or ``add_header``
+    at the server level, which would stop the server inheriting those of
+    ``http {}`` (but for the one ``add_header Vary`` that ``vary_user_agent``
+    asks for, which does).
     """
     lines = [
         "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
@@ -537,7 +560,8 @@ def export_nginx(
     The directory is created if missing; the pages go to its ``pages`` folder,
     which the server configuration names by absolute path. Files are written
     readable by all (nginx's workers run as another user) whatever the umask.
-    Returns the absolute paths written. The options are those of
+    A folder that is already there keeps its permissions. Returns the absolute
+    paths written, the two configuration files last. The options are those of
     :func:`http_conf`. Raises :class:`NginxExportError` for a policy or option
     nginx cannot apply as the gate does, or a directory nginx cannot name.
     """
@@ -550,21 +574,25 @@ def export_nginx(
         vary_user_agent=vary_user_agent,
     )
     pages = out / _PAGES
-    files = {
-        out / HTTP_CONF: http,
-        out / SERVER_CONF: server_conf(pages, vary_user_agent=vary_user_agent),
-    }
+    # The pages first and the configuration last: a reload part-way finds every page.
+    files = {}
     variants = _VARIANTS if policy.min_versions else {"internet-explorer": Reason.INTERNET_EXPLORER}
     for variant, reason in variants.items():
         for language in LANGUAGES:
             files[pages / f"{variant}.{language}.html"] = render_page(language, reason)
+    files[out / SERVER_CONF] = _server_conf(pages, vary_user_agent=vary_user_agent)
+    files[out / HTTP_CONF] = http
     for folder in (out, pages):
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o755)
+        if not folder.is_dir():  # a folder that was there keeps its permissions
+            folder.mkdir(parents=True)
+            folder.chmod(0o755)
     for path, text in files.items():
         # Written beside, then renamed over: a running nginx never reads half a file.
         partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(text, "utf-8")
-        partial.chmod(0o644)
-        partial.replace(path)
+        try:
+            partial.write_text(text, "utf-8")
+            partial.chmod(0o644)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
     return list(files)

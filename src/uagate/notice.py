@@ -7,9 +7,10 @@ why this way, is in docs/notice.md.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
-from uagate.page import _LOCALES, BROWSERS, _escape, font_stack, known_language
+from uagate._locales import LANGUAGES, LOCALES, escape, font_stack, known_language
+from uagate.page import BROWSERS
 
 __all__ = ["MAX_BYTES", "notice_html"]
 
@@ -33,16 +34,16 @@ _SHOW = "#uagate-notice,#uagate-template{display:block!important}"
 _IE10_11 = "@media all and (-ms-high-contrast:none),(-ms-high-contrast:active){" + _SHOW + "}"
 
 
-@cache
+@lru_cache(maxsize=len(LANGUAGES))
 def _parts(language: str) -> tuple[str, str, str]:
     """The fragment in ``language``, cut where each ``<style`` tag's nonce goes."""
-    text = _LOCALES[language]
-    links = " ".join(f'<a href="{_escape(url)}">{_escape(name)}</a>' for name, url in BROWSERS)
+    text = LOCALES[language]
+    links = " ".join(f'<a href="{escape(url)}">{escape(name)}</a>' for name, url in BROWSERS)
     notice = (
-        f'<div id="uagate-notice" hidden lang="{_escape(text["lang"])}" '
-        f'dir="{_escape(text["dir"])}" data-nosnippet>'
-        f"<strong>{_escape(text['heading'])}</strong><br>"
-        f"{_escape(text['message'])}<br>{links}</div>"
+        f'<div id="uagate-notice" hidden lang="{escape(text["lang"])}" '
+        f'dir="{escape(text["dir"])}" data-nosnippet>'
+        f"<strong>{escape(text['heading'])}</strong><br>"
+        f"{escape(text['message'])}<br>{links}</div>"
     )
     return (
         '<template id="uagate-template"><style',
@@ -78,5 +79,5 @@ def notice_html(language: str = "en", *, nonce: str | None = None) -> str:
     Raises ValueError for a language the gate has no text in.
     """
     language = known_language(language, "notice_html language")
-    attribute = f' nonce="{_escape(nonce)}"' if nonce else ""
+    attribute = f' nonce="{escape(nonce)}"' if nonce else ""
     return attribute.join(_parts(language))

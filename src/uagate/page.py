@@ -13,13 +13,24 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from uagate._bounded import BoundedTable
+from uagate._locales import (
+    ALIASES,
+    FONT_STACKS,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LOCALES,
+    escape,
+    exactly,
+    font_stack,
+    known_language,
+    language_for,
+)
 from uagate._log import log_once
 from uagate.policy import Reason, Verdict
 
@@ -103,113 +114,6 @@ _RawHeaders = tuple[tuple[bytes, bytes], ...]
 PageCallable = Callable[[Request, Verdict], Response | Awaitable[Response]]
 
 
-#: The strings every locale file gives (``lang`` and ``dir`` besides).
-_KEYS = (
-    "heading",
-    "message",
-    "note",
-    "outdated_heading",
-    "outdated_message",
-    "unsupported_heading",
-    "compat_heading",
-    "compat_message",
-    "continue",
-)
-
-
-# What each locale file says of its language: its name in English and in itself.
-_NAMES = ("name", "native_name")
-
-
-def _load_locales() -> Mapping[str, Mapping[str, str]]:
-    """Each locale file's text fields, by its language tag; ``provenance`` stays in the file."""
-    folder = resources.files("uagate").joinpath("locales")
-    locales = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".json"):
-            found = json.loads(entry.read_text("utf-8"))
-            strings = {key: value for key, value in found.items() if isinstance(value, str)}
-            missing = [key for key in ("lang", "dir", *_NAMES, *_KEYS) if not strings.get(key)]
-            if missing or f"{strings['lang']}.json" != entry.name:
-                raise RuntimeError(f"uagate's locale file {entry.name} is broken: {missing}")
-            locales[strings["lang"]] = MappingProxyType(strings)
-    return MappingProxyType(dict(sorted(locales.items())))
-
-
-_LOCALES = _load_locales()
-
-#: The languages the default page is written in, by their language tag (BCP 47).
-LANGUAGES = tuple(_LOCALES)
-
-#: Each language's ``name`` (in English), ``native_name`` and ``dir`` (ltr or rtl).
-LANGUAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        tag: MappingProxyType({key: strings[key] for key in ("dir", *_NAMES)})
-        for tag, strings in _LOCALES.items()
-    }
-)
-
-# Language tags as RFC 4647 lookup compares them: lower case.
-_BY_LOWER = {tag.lower(): tag for tag in LANGUAGES}
-
-#: Tags that name a language the page is written in other than by its own tag: a
-#: region that writes another script or variety, and tags that were renamed. Lookup
-#: tries them before it cuts a tag shorter, so zh-TW gives zh-Hant, not zh-Hans.
-ALIASES: Mapping[str, str] = MappingProxyType(
-    {  # tests/test_languages.py checks that each names a language of LANGUAGES
-        "zh": "zh-Hans",
-        **dict.fromkeys(("zh-cn", "zh-sg", "zh-my"), "zh-Hans"),
-        **dict.fromkeys(("zh-tw", "zh-hk", "zh-mo", "yue"), "zh-Hant"),
-        # Windows' own tags for the two scripts, before zh-Hans and zh-Hant.
-        "zh-chs": "zh-Hans",
-        "zh-cht": "zh-Hant",
-        "pt": "pt-BR",
-        # Portuguese everywhere but Brazil follows Portugal's usage.
-        **dict.fromkeys(
-            (
-                "pt-ao",
-                "pt-cv",
-                "pt-gq",
-                "pt-gw",
-                "pt-lu",
-                "pt-mo",
-                "pt-mz",
-                "pt-st",
-                "pt-tl",
-                "pt-ch",
-            ),
-            "pt-PT",
-        ),
-        "no": "nb",
-        "nn": "nb",  # Nynorsk readers read Bokmål, the other written Norwegian
-        "sr-sp-latn": "sr-Latn",  # Windows XP's tag for Serbian in Latin script
-        "iw": "he",
-        "in": "id",
-        "tl": "fil",
-    }
-)
-
-
-def language_for(tag: str) -> str | None:
-    """The language the page is served in for a language tag, or None (RFC 4647 lookup).
-
-    Case does not matter, nor ``_`` for ``-`` (``zh_TW``). The tag is tried
-    whole, then cut one subtag at a time from the end (``zh-Hant-TW``,
-    ``zh-Hant``): the first that is a language of :data:`LANGUAGES` or one of
-    :data:`ALIASES` wins.
-    """
-    subtags = tag.strip().lower().replace("_", "-").split("-")
-    while subtags and all(subtags):
-        candidate = "-".join(subtags)
-        found = _BY_LOWER.get(candidate) or ALIASES.get(candidate)
-        if found is not None:
-            return found
-        subtags.pop()
-        if subtags and len(subtags[-1]) == 1:  # a singleton (x-...) goes with what follows it
-            subtags.pop()
-    return None
-
-
 def _weighted(header: str) -> list[tuple[str, float]]:
     """The items of an Accept-style header with their quality values, in order.
 
@@ -249,7 +153,7 @@ def negotiate_language(accept_language: str | None, default: str) -> str:
     if not accept_language:
         return default
     weighted = _weighted(accept_language)
-    refused = {_exactly(tag) for tag, quality in weighted if quality <= 0}
+    refused = {exactly(tag) for tag, quality in weighted if quality <= 0}
     ranked = sorted(
         (-quality, index, tag) for index, (tag, quality) in enumerate(weighted) if 0 < quality <= 1
     )
@@ -258,12 +162,6 @@ def negotiate_language(accept_language: str | None, default: str) -> str:
         if found is not None and found not in refused:
             return found
     return default
-
-
-def _exactly(tag: str) -> str | None:
-    """The language ``tag`` names as it stands, not cut shorter: what ``q=0`` refuses."""
-    key = tag.strip().lower().replace("_", "-")
-    return _BY_LOWER.get(key) or ALIASES.get(key)
 
 
 def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, int]:
@@ -299,54 +197,9 @@ def _prefers_json(accept: str | None) -> bool:
     return as_json[0] > 0 and as_json > as_html
 
 
-#: Fonts that cover each script on the Windows versions that run Internet Explorer
-#: (XP to 10), newest first, then the generic family: the page names them for its
-#: language, so that IE, which falls back to other fonts less well than today's
-#: browsers, draws no empty boxes. Unquoted: CSS reads a run of words as one name.
-FONT_STACKS: Mapping[str, str] = MappingProxyType(
-    {
-        "Latn": "Segoe UI, Tahoma, Arial, Helvetica, sans-serif",
-        "Cyrl": "Segoe UI, Tahoma, Arial, sans-serif",
-        "Grek": "Segoe UI, Tahoma, Arial, sans-serif",
-        "Arab": "Segoe UI, Tahoma, Arial, sans-serif",
-        "Hebr": "Segoe UI, Tahoma, Arial, sans-serif",
-        "Thai": "Leelawadee UI, Leelawadee, Tahoma, sans-serif",
-        "Deva": "Nirmala UI, Mangal, Arial Unicode MS, sans-serif",
-        "Beng": "Nirmala UI, Shonar Bangla, Vrinda, Arial Unicode MS, sans-serif",
-        "Taml": "Nirmala UI, Vijaya, Latha, Arial Unicode MS, sans-serif",
-        "Hang": "Malgun Gothic, Gulim, Dotum, sans-serif",
-        "Hant": "Microsoft JhengHei, PMingLiU, MingLiU, sans-serif",
-        "Hans": "Microsoft YaHei, SimSun, SimHei, sans-serif",
-        "Jpan": "Meiryo, MS PGothic, MS UI Gothic, sans-serif",
-    }
-)
-
-# The script each language is written in, where it is not the Latin alphabet.
-_SCRIPTS = {
-    **dict.fromkeys(("ru", "uk", "bg", "sr"), "Cyrl"),
-    "el": "Grek",
-    **dict.fromkeys(("ar", "fa", "ur"), "Arab"),
-    "he": "Hebr",
-    "th": "Thai",
-    "hi": "Deva",
-    "bn": "Beng",
-    "ta": "Taml",
-    "ko": "Hang",
-    "zh-Hant": "Hant",
-    "zh-Hans": "Hans",
-    "zh": "Hans",
-    "ja": "Jpan",
-}
-
-
-def font_stack(language: str) -> str:
-    """The CSS font-family list the page names for ``language`` (one of :data:`LANGUAGES`)."""
-    return FONT_STACKS[_SCRIPTS.get(language, "Latn")]
-
-
 def _strings(language: str, reason: Reason) -> dict[str, str]:
     """The heading, message and note for ``reason`` in ``language``."""
-    text = _LOCALES[language]
+    text = LOCALES[language]
     if reason is Reason.COMPATIBILITY_VIEW:
         heading, message, note = text["compat_heading"], text["compat_message"], ""
     elif reason is Reason.OUTDATED:
@@ -367,26 +220,10 @@ def _strings(language: str, reason: Reason) -> dict[str, str]:
     }
 
 
-def _escape(value: str) -> str:
-    """HTML-escape for text and double-quoted attributes; ``'`` stays readable."""
-    return html.escape(value, quote=False).replace('"', "&quot;")
-
-
 @cache
 def _default_template() -> string.Template:
     text = resources.files("uagate").joinpath("templates/gate.html").read_text("utf-8")
     return string.Template(text)
-
-
-def known_language(tag: object, what: str) -> str:
-    """The language ``tag`` is served in (:func:`language_for`); ValueError naming ``what``."""
-    found = language_for(tag) if isinstance(tag, str) else None
-    if found is None:
-        raise ValueError(
-            f"{what} must be a language tag of the page's ({len(LANGUAGES)} languages: "
-            f"uagate.page.LANGUAGES, or uagate page --list), not {tag!r}"
-        )
-    return found
 
 
 def render_page(language: str = "en", reason: Reason = Reason.INTERNET_EXPLORER) -> str:
@@ -409,11 +246,11 @@ def render_problem(
 
 
 def _render_default(strings: Mapping[str, str], continue_url: str) -> str:
-    values = {key: _escape(value) for key, value in strings.items()}
+    values = {key: escape(value) for key, value in strings.items()}
     note = strings["note"]
     values["note_html"] = f'<p class="note">{values["note"]}</p>\n' if note else ""
     values["continue_html"] = (
-        f'<p class="continue"><a href="{_escape(continue_url)}">{values["continue_text"]}</a></p>\n'
+        f'<p class="continue"><a href="{escape(continue_url)}">{values["continue_text"]}</a></p>\n'
         if continue_url
         else ""
     )

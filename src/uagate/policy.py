@@ -306,8 +306,8 @@ class Policy:
             )
 
     @property
-    def _minimums(self) -> Mapping[str, tuple[int, ...]]:
-        """``min_versions`` as __post_init__ left it: every value a tuple."""
+    def minimums(self) -> Mapping[str, tuple[int, ...]]:
+        """``min_versions`` as checked: family names in lower case, every version a tuple."""
         return cast("Mapping[str, tuple[int, ...]]", self.min_versions)
 
     def __hash__(self) -> int:
@@ -316,7 +316,7 @@ class Policy:
                 self.gate_ie,
                 self.gate_trident_apps,
                 self.gate_bots,
-                tuple(sorted(self._minimums.items())),
+                tuple(sorted(self.minimums.items())),
                 self.gate_compatibility_view,
                 self.predicate,
             )
@@ -362,7 +362,7 @@ class Policy:
             return Verdict(True, Reason.INTERNET_EXPLORER, client)
         if client.is_trident and not is_ie and self.gate_trident_apps:
             return Verdict(True, Reason.TRIDENT_APP, client)
-        minimum = self._minimums.get(_FAMILY_KEYS.get(client.family, ""))
+        minimum = self.minimums.get(_FAMILY_KEYS.get(client.family, ""))
         if minimum is not None and client.version and client.version < minimum:
             return Verdict(True, Reason.OUTDATED, client)
         if is_ie and client.compatibility_mode and self.gate_compatibility_view:
