@@ -58,10 +58,13 @@ def nginx_path() -> str:
 
 
 @contextmanager
-def nginx_serving(policy: Policy, **options: Any) -> Iterator[http.client.HTTPConnection]:
+def nginx_serving(
+    policy: Policy, server: str = "", **options: Any
+) -> Iterator[http.client.HTTPConnection]:
     """Start nginx on 127.0.0.1 with the export of ``policy`` in front of a one-line app.
 
-    Yields a kept-alive connection to it, closed after.
+    ``server``: more directives for the server {}, after the include. Yields a
+    kept-alive connection to it, closed after.
     """
     executable = nginx_path()
     # nginx's workers may run as another user: the files must be readable by any.
@@ -92,6 +95,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         include {directory}/export/uagate_server.conf;
+        {server}
         location / {{
             default_type text/plain;
             return 200 "the app\\n";
@@ -279,10 +283,14 @@ def test_client_hints_are_read_as_check_reads_them() -> None:
         {"Sec-CH-UA": '"X";v="1"', "Sec-CH-UA-Full-Version-List": '"Chromium";v="120.0.1.2"'},
         {"Sec-CH-UA": '"chromium";v="120"'},  # brands are compared as written
         {"Sec-CH-UA": '"Microsoft Edge";v="120"', "User-Agent": testing.IE_MOBILE},
+        # A list the gate cannot read names nothing, wherever a brand stands in it.
+        {"Sec-CH-UA": '"Google Chrome";v=124'},
+        {"Sec-CH-UA": 'garbage, "Google Chrome";v="124"'},
+        {"Sec-CH-UA": '"Google Chrome";'},
     ]
     # check()'s verdicts, written out: Chromium named in Sec-CH-UA or, without it, in the
     # full list passes; a Sec-CH-UA naming no Chromium brand (or "chromium") does not.
-    gated = [False, False, True, True, False]
+    gated = [False, False, True, True, False, True, True, True]
     with nginx_serving(Policy()) as connection:
         for hints, expected in zip(cases, gated, strict=True):
             headers = {"User-Agent": testing.IE11, **hints}
@@ -521,8 +529,9 @@ def test_any_method_gets_the_page_and_nothing_else_is_touched() -> None:
 
 def test_websockets_exclusions_and_methods_pass_as_the_middleware_lets_them() -> None:
     """A websocket handshake passes by default; exclude_paths and methods as in the middleware."""
-    options = {"exclude_paths": ["/health", "/static/"], "methods": ["GET", "head"]}
-    with nginx_serving(Policy(), **options) as connection:
+    with nginx_serving(
+        Policy(), exclude_paths=["/health", "/static/"], methods=["GET", "head"]
+    ) as connection:
         ie = {"User-Agent": testing.IE11}
         upgrade = {**ie, "Upgrade": "websocket", "Connection": "Upgrade"}
         assert get(connection, upgrade)[0] == 200
@@ -579,3 +588,48 @@ def test_default_language_is_read_as_a_tag() -> None:
     assert http_conf(default_language="zh-TW") == http_conf(default_language="zh-Hant")
     with pytest.raises(NginxExportError, match="uagate page --list"):
         http_conf(default_language="xx")
+
+
+# A server's own directives, after the include as docs/edge.md asks: rewrites that
+# would catch the page's internal redirect, a login subrequest, basic auth.
+SERVER_DIRECTIVES = {
+    "rewrite-everything": "rewrite ^(.*)$ /front$1 last;",
+    "missing-file-rewrite": "if (!-e $request_filename) { rewrite ^(.+)$ /?q=$1 last; }",
+    "return-at-server-level": "if ($http_x_test) { return 200 'test'; }",
+    "auth-request": "auth_request /auth; location = /auth { return 204; }",
+    "basic-auth": 'auth_basic "staff"; auth_basic_user_file /nonexistent;',
+}
+
+
+@pytest.mark.parametrize("name", list(SERVER_DIRECTIVES))
+def test_the_server_own_directives_do_not_touch_the_gate_page(name: str) -> None:
+    """IE gets 406 and the page, whatever rewrites and logins the server has after the include."""
+    with nginx_serving(Policy(), SERVER_DIRECTIVES[name]) as connection:
+        for method in ("GET", "POST"):
+            status, headers, body = get(
+                connection, {"User-Agent": testing.IE11, "X-Test": "1"}, method=method
+            )
+            assert (status, body.decode()) == (406, render_page("en")), (name, method)
+            assert headers["cache-control"] == "no-store"
+        if name != "basic-auth":
+            assert get(connection, {"User-Agent": testing.CHROME})[0] == 200
+
+
+@pytest.mark.parametrize("character", ["$", '"', "\\", "*", "?", "[", "\n"])
+def test_a_directory_nginx_would_misread_is_refused(tmp_path: Path, character: str) -> None:
+    """$ is a variable to nginx, *, ? and [ make an include a pattern: refused, nothing written."""
+    target = tmp_path / f"a{character}b"
+    with pytest.raises(NginxExportError, match="cannot be named in nginx"):
+        export_nginx(target)
+    assert not target.exists()
+
+
+def test_folders_it_creates_are_readable_whatever_the_umask(tmp_path: Path) -> None:
+    """Under umask 077 every folder the export creates, parents too, is 0755."""
+    old = os.umask(0o077)
+    try:
+        export_nginx(tmp_path / "a" / "b" / "out")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "out"):
+        assert folder.stat().st_mode & 0o777 == 0o755, folder

@@ -268,6 +268,8 @@ def test_nonce_is_escaped_onto_each_style_element() -> None:
     assert "<script" not in fragment
     styles = [a for tag, a in Elements(conditional_comments(fragment, 9)).tags if tag == "style"]
     assert [a["nonce"] for a in styles] == ['x"><script>alert(1)</script>&'] * 2
+    assert "\n" not in notice_html(nonce="a\nb")
+    assert 'nonce="a&#10;b"' in notice_html(nonce="a\nb")
 
 
 @pytest.mark.parametrize("nonce", [None, ""])

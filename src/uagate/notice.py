@@ -79,5 +79,7 @@ def notice_html(language: str = "en", *, nonce: str | None = None) -> str:
     Raises ValueError for a language the gate has no text in.
     """
     language = known_language(language, "notice_html language")
-    attribute = f' nonce="{escape(nonce)}"' if nonce else ""
+    # Control characters as references too: the fragment stays one line.
+    value = "".join(f"&#{ord(char)};" if ord(char) < 0x20 else char for char in escape(nonce or ""))
+    attribute = f' nonce="{value}"' if value else ""
     return attribute.join(_parts(language))
