@@ -47,6 +47,7 @@ def _load_locales() -> Mapping[str, Mapping[str, str]]:
     return MappingProxyType(dict(sorted(locales.items())))
 
 
+#: Each language's strings (the text fields of its locale file), by its tag.
 LOCALES = _load_locales()
 
 #: The languages the default page is written in, by their language tag (BCP 47).

@@ -38,7 +38,15 @@ from uagate.exclusions import is_path_prefix, method_names
 from uagate.page import VARY, render_page
 from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
 
-__all__ = ["HTTP_CONF", "SERVER_CONF", "NginxExportError", "export_nginx", "http_conf"]
+__all__ = [
+    "GATE_PATH",
+    "HTTP_CONF",
+    "PAGE_PATH",
+    "SERVER_CONF",
+    "NginxExportError",
+    "export_nginx",
+    "http_conf",
+]
 
 #: The files ``export_nginx`` writes, inside the directory it is given.
 HTTP_CONF = "uagate_http.conf"
