@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,8 +12,9 @@ import subprocess
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 import httpx
 import pytest
@@ -51,6 +53,14 @@ settings.load_profile(
 def _forget_logged_causes() -> None:
     """Each test sees uagate's log-once memory empty, whatever ran before it."""
     _log._logged_causes.clear()
+
+
+@cache
+def locale_file(tag: str) -> dict[str, Any]:
+    """A locale file of the package, read as a file, not through uagate's loader."""
+    path = ROOT / "src" / "uagate" / "locales" / f"{tag}.json"
+    found: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return found
 
 
 def missing(message: str) -> NoReturn:

@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 from uagate import UAGateMiddleware
 from uagate.testing import CHROME, FIREFOX, GOOGLEBOT, IE6, IE8, IE11
 
-from .conftest import ROOT, free_port, running_server
+from .conftest import ROOT, free_port, locale_file, running_server
 from .test_middleware import hello_asgi
 
 UAGATE = [sys.executable, "-m", "uagate"]
@@ -650,7 +650,7 @@ def test_page_is_utf8_whatever_the_locale() -> None:
         check=False,
     )
     assert result.returncode == 0
-    french = json.loads((ROOT / "src" / "uagate" / "locales" / "fr.json").read_text("utf-8"))
+    french = locale_file("fr")
     assert french["heading"] in result.stdout.decode("utf-8")
     assert not french["heading"].isascii()
 

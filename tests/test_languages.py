@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from html.parser import HTMLParser
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +16,7 @@ from uagate.page import LANGUAGES, PROBLEM_TYPE
 from uagate.policy import Reason
 from uagate.testing import IE11
 
-from .conftest import app_that_must_not_run
+from .conftest import app_that_must_not_run, locale_file
 
 # The requirement, written out here rather than taken from the code under test.
 # Issue #14's list, and English.
@@ -47,14 +45,6 @@ IE8_ACCEPT = (
     "application/xaml+xml, application/x-ms-xbap, */*"
 )
 IE11_ACCEPT = "text/html, application/xhtml+xml, */*"
-
-
-@cache
-def translation(tag: str) -> dict[str, str]:
-    """The translation file for ``tag``, read as a file, not through uagate's loader."""
-    text = resources.files("uagate").joinpath("locales").joinpath(f"{tag}.json").read_text("utf-8")
-    strings: dict[str, str] = json.loads(text)
-    return strings
 
 
 class PageParser(HTMLParser):
@@ -189,21 +179,21 @@ def test_each_language_is_served_for_its_accept_language(accept_language: str, t
     assert page.html_attrs["lang"] == tag
     assert len(page.headings) == 1
     heading = page.headings[0].strip()
-    assert heading == translation(tag)["heading"]
+    assert heading == locale_file(tag)["heading"]
     if tag == "en":
         assert heading == ENGLISH_HEADING
     else:
         assert heading != ENGLISH_HEADING
-        assert translation(tag)["message"] != ENGLISH_LINE
+        assert locale_file(tag)["message"] != ENGLISH_LINE
 
 
 def test_every_language_has_a_translation_file() -> None:
     """Each language has a file whose lang is its tag and whose keys are English's."""
     assert sorted(LANGUAGES) == sorted(LANGUAGE_TAGS)
     assert len(LANGUAGES) >= 40
-    english_keys = set(translation("en"))
+    english_keys = set(locale_file("en"))
     for tag in LANGUAGE_TAGS:
-        strings = translation(tag)
+        strings = locale_file(tag)
         assert strings["lang"] == tag
         assert set(strings) == english_keys, tag
         texts = {key: value for key, value in strings.items() if key != "provenance"}
@@ -213,7 +203,7 @@ def test_every_language_has_a_translation_file() -> None:
 @pytest.mark.parametrize("tag", [tag for tag in LANGUAGE_TAGS if tag != "en"])
 def test_each_translation_says_where_it_came_from_and_how_it_was_checked(tag: str) -> None:
     """Provenance: the English source, a first pass, an independent second pass, its findings."""
-    provenance: Any = translation(tag)["provenance"]
+    provenance: Any = locale_file(tag)["provenance"]
     assert "English" in provenance["source"]
     assert provenance["first_pass"].strip()
     assert provenance["second_pass"].strip()
@@ -224,7 +214,7 @@ def test_each_translation_says_where_it_came_from_and_how_it_was_checked(tag: st
 @pytest.mark.parametrize("tag", LANGUAGE_TAGS)
 def test_browser_names_stay_as_their_makers_write_them(tag: str) -> None:
     """Chrome, Safari, Firefox and Edge, in that order, and Internet Explorer, in Latin letters."""
-    strings = translation(tag)
+    strings = locale_file(tag)
     for key in ("message", "outdated_message"):
         positions = [strings[key].find(name) for name in BROWSER_NAMES]
         assert -1 not in positions, (tag, key)
@@ -401,8 +391,8 @@ def test_problem_title_is_german_for_a_german_client() -> None:
     response = ie_get(gate(), "de-DE, en;q=0.5", JSON_ACCEPT)
     assert response.headers["content-language"] == "de"
     body = problem(response)
-    assert body["title"] == translation("de")["heading"]
-    assert body["detail"] == translation("de")["message"]
+    assert body["title"] == locale_file("de")["heading"]
+    assert body["detail"] == locale_file("de")["message"]
     assert body["title"] != ENGLISH_HEADING
     assert body["detail"] != ENGLISH_LINE
 
@@ -413,8 +403,8 @@ def test_problem_is_in_every_language(tag: str) -> None:
     response = ie_get(gate(), tag, "application/problem+json")
     assert response.headers["content-language"] == tag
     body = problem(response)
-    assert body["title"] == translation(tag)["heading"]
-    assert body["detail"] == translation(tag)["message"]
+    assert body["title"] == locale_file(tag)["heading"]
+    assert body["detail"] == locale_file(tag)["message"]
 
 
 def test_problem_lists_the_four_browsers_with_https_links() -> None:

@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,16 +27,7 @@ from uagate import notice_html
 from uagate.notice import MAX_BYTES
 from uagate.page import BROWSERS, LANGUAGES
 
-from .conftest import ROOT, TIMEOUT_MS
-
-
-@cache
-def locale(tag: str) -> dict[str, str]:
-    """A locale file's strings, read as a file, not through uagate's loader."""
-    path = ROOT / "src" / "uagate" / "locales" / f"{tag}.json"
-    found: dict[str, str] = json.loads(path.read_text("utf-8"))
-    return found
-
+from .conftest import ROOT, TIMEOUT_MS, locale_file
 
 UAGATE = [sys.executable, "-m", "uagate"]
 DOC = (ROOT / "docs" / "notice.md").read_text(encoding="utf-8")
@@ -202,7 +192,7 @@ def test_fits_in_the_budget_in_every_language(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_says_the_heading_and_message_in_its_language_and_direction(language: str) -> None:
     """The div carries the locale's lang and dir, and the gate page's heading and message."""
-    text = locale(language)
+    text = locale_file(language)
     parsed = Elements(notice_html(language))
     notice = parsed.notice()
     assert notice["lang"] == language
@@ -551,7 +541,7 @@ def assert_unseen(page: Page) -> None:
     """Nothing of the notice is in the document: no element, no text in any language."""
     assert page.evaluate("document.getElementById('uagate-notice')") is None
     text = page.evaluate("document.documentElement.textContent")
-    assert all(strings["heading"] not in text for strings in map(locale, LANGUAGES))
+    assert all(strings["heading"] not in text for strings in map(locale_file, LANGUAGES))
     assert page.locator("template").is_hidden()
 
 
@@ -654,7 +644,7 @@ def test_internet_explorer_shows_it_above_the_page(
     The host page hides [hidden] and template elements as normalize.css does; the page
     below moves down by the notice's height and is otherwise unchanged.
     """
-    text = locale(language)
+    text = locale_file(language)
     browser_css = without_hidden_rule(document_mode)
     # documentMode came with IE 8.
     tab = tabs(document_mode=document_mode if document_mode >= 8 else None)

@@ -441,6 +441,23 @@ def _parser() -> argparse.ArgumentParser:
             "an app (default: default)",
         )
 
+    # Options that serve and export nginx share, as the middleware's of the same names.
+    def with_vary_user_agent(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--vary-user-agent",
+            action="store_true",
+            help="name the headers the verdict depends on in Vary on passed responses",
+        )
+
+    def with_exclude_path(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--exclude-path",
+            action="append",
+            metavar="PREFIX",
+            default=[],
+            help="a path prefix the gate leaves alone (repeat for more)",
+        )
+
     def with_server(command: argparse.ArgumentParser) -> None:
         command.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
         command.add_argument("--port", type=_port, default=8000, help="(default: 8000)")
@@ -510,21 +527,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--allow-continue", action="store_true", help="offer a 'Continue anyway' link"
     )
-    serve.add_argument(
-        "--vary-user-agent",
-        action="store_true",
-        help="name the headers the verdict depends on in Vary on passed responses",
-    )
+    with_vary_user_agent(serve)
     serve.add_argument(
         "--gate-websockets", action="store_true", help="deny websocket handshakes of gated clients"
     )
-    serve.add_argument(
-        "--exclude-path",
-        action="append",
-        metavar="PREFIX",
-        default=[],
-        help="a path prefix the gate leaves alone (repeat for more)",
-    )
+    with_exclude_path(serve)
     serve.add_argument(
         "--default-language",
         type=_language,
@@ -611,13 +618,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TAG",
         help=_DEFAULT_LANGUAGE_HELP,
     )
-    nginx.add_argument(
-        "--exclude-path",
-        action="append",
-        metavar="PREFIX",
-        default=[],
-        help="a path prefix the gate leaves alone (repeat for more)",
-    )
+    with_exclude_path(nginx)
     nginx.add_argument(
         "--method",
         action="append",
@@ -625,11 +626,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="gate only requests with this method (repeat for more; default: every method)",
     )
-    nginx.add_argument(
-        "--vary-user-agent",
-        action="store_true",
-        help="name the headers the verdict depends on in Vary on passed responses",
-    )
+    with_vary_user_agent(nginx)
     nginx.set_defaults(run=_export_nginx)
     return parser
 

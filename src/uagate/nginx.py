@@ -82,11 +82,11 @@ _MEMBER = (
 _WELL_FORMED = f"^{_MEMBER}(?:,{_MEMBER}){{0,15}}$"
 
 
-def _hint_rules(brand_value: str) -> list[tuple[str, str]]:
-    """A well-formed list naming a Chromium brand as a member, then any well-formed list."""
+def _hint_rules() -> list[tuple[str, str]]:
+    """1 for a well-formed list naming a Chromium brand as a member, 0 for any other."""
     brands = _alternation(sorted(detect.CHROMIUM_BRANDS))
     member = f'(?:^|,)[ \\t]{{0,64}}"{brands}"[ \\t]{{0,64}};'
-    return [(f"^(?=.{{0,1024}}{member}){_WELL_FORMED[1:]}", brand_value), (_WELL_FORMED, "0")]
+    return [(f"^(?=.{{0,1024}}{member}){_WELL_FORMED[1:]}", "1"), (_WELL_FORMED, "0")]
 
 
 # The headers a passed response names with vary_user_agent, and a gated one always.
@@ -426,9 +426,10 @@ def http_conf(
         for name, rules in _flags()
     ]  # fmt: skip
     # "Brand";v="124": a Chromium brand in Sec-CH-UA, or in the full list without Sec-CH-UA.
+    hints = _hint_rules()
     parts += [
-        _map("$uagate_ch", "uagate_chromium_ch", _hint_rules("1"), default="none"),
-        _map("$uagate_ch_full", "uagate_chromium_full", _hint_rules("1"), default="0"),
+        _map("$uagate_ch", "uagate_chromium_ch", hints, default="none"),
+        _map("$uagate_ch_full", "uagate_chromium_full", hints, default="0"),
         _exact_map('"$uagate_chromium_ch$uagate_chromium_full"', "uagate_chromium",
                    [("10", "1"), ("11", "1"), ("none1", "1")], default="0"),
     ]  # fmt: skip
