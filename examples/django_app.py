@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import ClassVar
 
 # Django ships without type information (no py.typed), so mypy sees these names as Any.
-from django.conf import settings  # type: ignore[import-untyped]
-from django.contrib.staticfiles.handlers import (  # type: ignore[import-untyped]
+from django.conf import settings
+from django.contrib.staticfiles.handlers import (
     ASGIStaticFilesHandler,
 )
-from django.core.asgi import get_asgi_application  # type: ignore[import-untyped]
-from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped]
-from django.urls import URLPattern, path  # type: ignore[import-untyped]
+from django.core.asgi import get_asgi_application
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 
 from uagate import UAGateMiddleware
 

@@ -117,7 +117,7 @@ def test_cache_size_zero_decides_every_request() -> None:
     for _ in range(2):
         assert status(app, [ua(IE11)]) == 406
         assert status(app, [ua(CHROME)]) == 200
-    assert app._verdicts.known == {}
+    assert len(app._verdicts._known) == 0
 
 
 @pytest.mark.parametrize("value", [-1, 10_000_001])

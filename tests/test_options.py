@@ -48,7 +48,7 @@ def test_unknown_option_is_a_type_error() -> None:
 def test_options_are_keyword_only() -> None:
     """Positional options are refused, so Middleware(cls, **kwargs) stays unambiguous."""
     with pytest.raises(TypeError):
-        UAGateMiddleware(app_that_must_not_run, Policy())  # type: ignore[call-arg]
+        UAGateMiddleware(app_that_must_not_run, Policy())  # type: ignore[call-arg, arg-type]
 
 
 def test_app_must_be_callable() -> None:

@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from starlette.types import Message, Send
 
-__all__ = ["RawHeaders", "accepts", "cookie_header", "has_hints", "scan", "with_vary"]
+__all__ = [
+    "HEADER_LIMIT",
+    "VERDICT_HEADERS",
+    "RawHeaders",
+    "accepts",
+    "cookie_header",
+    "has_hints",
+    "merge_vary",
+    "scan",
+    "with_vary",
+]
+
+#: The request headers a verdict may depend on: what ``Vary`` names for it.
+VERDICT_HEADERS = ("User-Agent", "Sec-CH-UA", "Sec-CH-UA-Full-Version-List")
+
+#: The most characters of a client-hint, Accept or Accept-Language header the gate
+#: reads: a longer hint is malformed, and Accept lists are cut at a range boundary.
+HEADER_LIMIT = 1024
 
 #: User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List, Accept and Accept-Language, raw.
 RawHeaders = tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]
@@ -71,14 +88,14 @@ def with_vary(send: Send, names: tuple[bytes, ...]) -> Send:
 
     async def send_with_vary(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = _merge_vary(list(message.get("headers", [])), names)
+            headers = merge_vary(list(message.get("headers", [])), names)
             message = {**message, "headers": headers}
         await send(message)
 
     return send_with_vary
 
 
-def _merge_vary(
+def merge_vary(
     headers: list[tuple[bytes, bytes]], names: tuple[bytes, ...]
 ) -> list[tuple[bytes, bytes]]:
     """Add the missing ``names`` to the first ``Vary`` header, or add one; ``*`` is left alone."""

@@ -1,12 +1,21 @@
-"""Small helpers that several modules use: callables and ASGI paths."""
+"""Small helpers that several modules use: callables, ASGI paths, the gate's own answers."""
 
 from __future__ import annotations
 
 import inspect
+from typing import NamedTuple
 
 from starlette.types import Scope
 
-__all__ = ["is_async_callable", "route_path"]
+__all__ = ["Answer", "is_async_callable", "route_path"]
+
+
+class Answer(NamedTuple):
+    """A response the gate sends itself: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
 
 
 def is_async_callable(function: object) -> bool:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, quote_from_bytes, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, quote_from_bytes, unquote, urlsplit
 
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.types import Scope
+from starlette.responses import RedirectResponse
 
-from uagate._shared import route_path
+from uagate._shared import Answer
 
 __all__ = ["COOKIE_NAME", "ContinueFlow", "safe_next"]
 
@@ -59,33 +57,29 @@ class ContinueFlow:
         self.path = path
         self.max_age = max_age
 
-    def matches(self, scope: Scope) -> bool:
-        """True for a GET or HEAD to the continue path (below the app's root path)."""
-        return (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and route_path(scope) == self.path
-        )
+    def matches(self, method: str, path: str) -> bool:
+        """True for a GET or HEAD to the continue path (``path`` below the app's root path)."""
+        return method in ("GET", "HEAD") and path == self.path
 
-    def link(self, scope: Scope) -> str:
+    def link(self, root_path: str, full_path: str, query: bytes) -> str:
         """The continue URL for the page the client asked for (under the app's root path).
 
         Only ever a same-origin path: the root path is percent-encoded and
         starts with exactly one ``/``, so no backslash, ``//`` or scheme from
         it reaches an ``href``, whatever a mount or proxy put there; the page
-        asked for goes in ``next``, encoded whole. Built from the scope, not
-        ``request.url`` (which decodes the query as strict UTF-8): any bytes,
-        even a lone surrogate in the path, round-trip.
+        asked for (``full_path``, root path included as in an ASGI path, and
+        the raw ``query``) goes in ``next``, encoded whole. Built from the raw
+        request, not a framework's URL (which may decode the query as strict
+        UTF-8): any bytes, even a lone surrogate in the path, round-trip.
         """
         # As starlette's URL writes a path: '?', '#' and '\' stay part of it; one
         # leading '/' (under a root path of "/", a server may give "//page").
-        target = "/" + _encoded(scope["path"].lstrip("/"), "/")
-        query = scope.get("query_string", b"")
+        target = "/" + _encoded(full_path.lstrip("/"), "/")
         if query:
             # Percent-encoded as raw bytes first: IE sends a typed query in its code page
             # (not UTF-8), and it must come back byte for byte after the redirect.
             target += "?" + quote_from_bytes(query, safe="!$&'()*+,;=:@/?%~")
-        root = scope.get("root_path", "").strip("/")
+        root = root_path.strip("/")
         root = "/" + _encoded(root, "/") if root else ""
         return f"{root}{self.path}?next={quote(target, safe='')}"
 
@@ -116,17 +110,27 @@ class ContinueFlow:
             start = cookie_header.find(_COOKIE_PAIR, end)
         return False
 
-    def respond(self, request: Request) -> Response:
-        """Set the cookie and redirect (303) to the ``next`` path, or to ``/``."""
-        response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    def redirect(self, query: bytes, *, secure: bool) -> Answer:
+        """Set the cookie and redirect (303) to the ``next`` path of ``query``, or to ``/``.
+
+        ``query`` is read as Starlette reads a query string (latin-1, then
+        percent-decoded as UTF-8); of several ``next`` values the last counts.
+        """
+        found = [
+            value
+            for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+            if name == "next"
+        ]
+        response = RedirectResponse(safe_next(found[-1] if found else None), status_code=303)
         response.headers["Cache-Control"] = "no-store"
         response.set_cookie(
             COOKIE_NAME,
             "1",
             max_age=self.max_age,
             path="/",
-            secure=request.scope.get("scheme") == "https",
+            secure=secure,
             httponly=True,
             samesite="lax",
         )
-        return response
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+        return Answer(response.status_code, headers, bytes(response.body))

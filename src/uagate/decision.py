@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Hashable, Mapping
 
 from uagate._bounded import BoundedTable
+from uagate._headers import HEADER_LIMIT, has_hints
 from uagate._log import log_once
 from uagate.detect import (
     DEFAULT_MAX_LENGTH,
@@ -33,6 +34,7 @@ __all__ = [
     "HeaderValue",
     "Verdicts",
     "check",
+    "unparseable",
 ]
 
 #: A header as the middleware reads it (raw bytes) or as a caller passes it (text).
@@ -49,11 +51,21 @@ CACHE_BYTES = 16 * 1024 * 1024
 #: Values that clients and proxies send in place of a User-Agent (lower case): they pass.
 PLACEHOLDER_USER_AGENTS = frozenset({"", "-", "null", "none", "undefined", "n/a"})
 
-# Hint headers longer than this are malformed anyway (ClientHints refuses them).
-_HINT_LIMIT = 1025
+# One character more than the longest hint ClientHints reads, so that it refuses the rest.
+_HINT_LIMIT = HEADER_LIMIT + 1
 
 # Header values longer than this are kept by a digest, not by their text.
 _KEY_LIMIT = 2048
+
+
+def unparseable(user_agent: object, max_length: int = DEFAULT_MAX_LENGTH) -> Verdict:
+    """The one fallback verdict: the client passes, reason ``unparseable``.
+
+    For a request whose decision failed, or whose User-Agent the parser
+    could not read; ``user_agent`` is kept as the gate reads it (capped).
+    """
+    raw = user_agent if isinstance(user_agent, (bytes, str)) else b""
+    return Verdict(False, Reason.UNPARSEABLE, Client(cap(raw, max_length)))
 
 
 def _hint_text(value: HeaderValue) -> str | None:
@@ -130,7 +142,7 @@ class Decider:
             return self.describe(text, sec_ch_ua, full_version_list, bot)
         except Exception as exc:  # fail open: the request has passed already
             log_once(exc, "describing a client", traceback=True)
-            return Verdict(False, Reason.UNPARSEABLE, Client(text))
+            return unparseable(text, self.max_length)
 
     def describe(
         self,
@@ -147,7 +159,7 @@ class Decider:
         )
         client = detect(text, hints, bot=bot)
         if client is None:
-            return Verdict(False, Reason.UNPARSEABLE, Client(text))
+            return unparseable(text, self.max_length)
         return self.policy.decide(client)
 
 
@@ -181,15 +193,15 @@ class Verdicts:
     Verdicts are remembered by the header values they depend on, as given (raw
     bytes from the middleware, text from :func:`check`), in three tables:
 
-    - :attr:`known`: verdicts that depend on the User-Agent alone (every
-      string without an IE marker, and placeholders), keyed by its value. The
-      middleware's shortcut reads this table directly: for a request whose
+    - verdicts that depend on the User-Agent alone (every string without an
+      IE marker, and placeholders), keyed by its value: for a request whose
       User-Agent is a key here, the value is what this method answers,
-      whatever the request's other headers.
-    - :attr:`unhinted`: verdicts of IE-like strings (whose hints may name a
-      Chromium browser) for requests that send neither hint header, keyed by
-      the User-Agent; the shortcut reads it too, for such requests only;
+      whatever the request's other headers;
+    - verdicts of IE-like strings (whose hints may name a Chromium browser)
+      for requests that send neither hint header, keyed by the User-Agent;
     - and those of IE-like strings with hint headers, keyed by all three.
+
+    The middleware's shortcut asks the first two through :meth:`seen`.
 
     Each table holds at most ``size`` entries; the first at most ``max_bytes``
     bytes of header text (:data:`CACHE_BYTES` unless told) and the other two a
@@ -197,7 +209,7 @@ class Verdicts:
     than 2,048 characters are kept by a digest. ``size=0`` remembers nothing.
     """
 
-    __slots__ = ("_hinted", "_known", "_unhinted", "decider", "known", "unhinted")
+    __slots__ = ("_hinted", "_known", "_known_get", "_unhinted", "_unhinted_get", "decider")
 
     def __init__(
         self, decider: Decider, *, size: int = DEFAULT_CACHE_SIZE, max_bytes: int = CACHE_BYTES
@@ -207,8 +219,26 @@ class Verdicts:
         # IE-like strings are rare: a quarter of the budget each for their two tables.
         self._unhinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes // 4)
         self._hinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes // 4)
-        self.known = self._known.data
-        self.unhinted = self._unhinted.data
+        self._known_get = self._known.data.get
+        self._unhinted_get = self._unhinted.data.get
+
+    def seen(self, user_agent: bytes, headers: list[tuple[bytes, bytes]]) -> Verdict | None:
+        """The verdict kept for a raw User-Agent and the request's raw headers, if any.
+
+        What :meth:`__call__` would answer for this request, read from memory
+        alone; ``None`` when it would have to decide. A User-Agent without an
+        IE marker (or a placeholder) settles it whatever the other headers
+        are; an IE-like one only for a request without hint headers.
+        """
+        try:
+            verdict = self._known_get(user_agent)
+            if verdict is None:
+                verdict = self._unhinted_get(user_agent)
+                if verdict is None or has_hints(headers):
+                    return None
+        except TypeError:  # a value that is not bytes, against the ASGI spec
+            return None
+        return verdict
 
     def __call__(
         self,
@@ -221,7 +251,7 @@ class Verdicts:
         if not all(isinstance(value, _PLAIN) for value in values):  # a bytearray, against ASGI
             user_agent, sec_ch_ua, full_version_list = map(_plain, values)
         key = _key(user_agent)
-        verdict = self.known.get(key)
+        verdict = self._known_get(key)
         if verdict is not None:
             return verdict
         keys: Hashable = key

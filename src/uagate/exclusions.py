@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-
-from starlette.requests import HTTPConnection, Request
-from starlette.types import Scope
-
-from uagate._shared import is_async_callable, route_path
+from typing import Any
 
 __all__ = ["Exclusions", "RequestPredicate", "is_path_prefix", "method_names"]
 
-#: A callable on the request (a Request, or an HTTPConnection for a websocket
-#: handshake); ``True`` means "leave this request alone".
-RequestPredicate = Callable[[HTTPConnection], bool]
+#: A callable on the request as the adapter knows it (under ASGI a Request, or an
+#: HTTPConnection for a websocket handshake; the environ under WSGI; an HttpRequest
+#: under Django); ``True`` means "leave this request alone".
+RequestPredicate = Callable[[Any], bool]
 
 _METHOD = re.compile(r"[A-Z]{1,20}")
 
@@ -45,7 +42,8 @@ class Exclusions:
     path it matches with ``search``. Paths are matched below the app's root
     path, as routes are. ``methods``: when given, only requests with these
     methods are gated. ``exclude``: a plain (not async) callable on the
-    request that returns ``True`` to leave it alone.
+    request that returns ``True`` to leave it alone. The options are checked
+    by :class:`uagate.config.GateConfig` before they get here.
     """
 
     __slots__ = ("_exclude", "_methods", "_patterns", "_prefixes")
@@ -56,51 +54,30 @@ class Exclusions:
         methods: Collection[str] | None,
         exclude: RequestPredicate | None,
     ) -> None:
-        if isinstance(paths, (str, re.Pattern)) or not isinstance(paths, Sequence):
-            raise TypeError(
-                "UAGateMiddleware option exclude_paths must be a list of prefixes and "
-                f"compiled patterns, not {paths!r}"
-            )
-        prefixes: list[str] = []
-        patterns: list[re.Pattern[str]] = []
-        for item in paths:
-            if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
-                patterns.append(item)
-            elif is_path_prefix(item):
-                prefixes.append(item)
-            else:
-                raise ValueError(
-                    "UAGateMiddleware option exclude_paths takes prefixes that start with '/' "
-                    f"and re.compile() patterns, not {item!r}"
-                )
-        if methods is not None:
-            methods = method_names(methods, "UAGateMiddleware option methods")
-        if exclude is not None and (not callable(exclude) or is_async_callable(exclude)):
-            raise TypeError(
-                "UAGateMiddleware option exclude must be a plain (not async) callable, "
-                f"not {exclude!r}"
-            )
+        # Checked by GateConfig: prefixes are strings, the rest compiled patterns.
+        prefixes = [item for item in paths if isinstance(item, str)]
+        patterns = [item for item in paths if isinstance(item, re.Pattern)]
         self._prefixes = tuple(prefixes)
         self._patterns = tuple(patterns)
-        self._methods = methods
+        self._methods = None if methods is None else frozenset(methods)
         self._exclude = exclude
 
     def __bool__(self) -> bool:
         return bool(self._prefixes or self._patterns or self._methods is not None or self._exclude)
 
-    def skip(self, scope: Scope) -> bool:
-        """True when the gate must leave this request to the app untouched."""
-        is_http = scope["type"] == "http"
-        # A websocket handshake is a GET.
-        method = scope["method"] if is_http else "GET"
+    def skip(self, method: str, path: str, request: Callable[[], object]) -> bool:
+        """True when the gate must leave this request to the app untouched.
+
+        ``path`` is below the app's root path; ``request()`` builds what the
+        ``exclude`` callable is given, only when there is one to ask.
+        """
         if self._methods is not None and method not in self._methods:
             return True
-        path = route_path(scope)
         if path.startswith(self._prefixes) or any(p.search(path) for p in self._patterns):
             return True
         if self._exclude is None:
             return False
-        answer = self._exclude(Request(scope) if is_http else HTTPConnection(scope))
+        answer = self._exclude(request())
         if not isinstance(answer, bool):
             raise TypeError(f"the exclude callable returned {type(answer).__name__}, not a bool")
         return answer
