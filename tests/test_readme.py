@@ -121,13 +121,25 @@ if "LOGGING" in namespace:
     logging.getLogger("uagate").info("configured")
     print(json.dumps({"logging": "configured"}))
     sys.exit(0)
+if "MIDDLEWARE" in namespace:  # a Django settings module: its project as a WSGI app
+    import os
+    os.environ["DJANGO_SETTINGS_MODULE"] = "snippet"
+    from django.core.wsgi import get_wsgi_application
+    namespace["app"] = get_wsgi_application()
 app = namespace.get("app") or namespace.get("application")
 async def get(agent):
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get("/", headers={"User-Agent": agent})
         return response.status_code, response.text
-ie, chrome = asyncio.run(get(IE11)), asyncio.run(get(CHROME))
+def get_wsgi(agent):
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://testserver") as client:
+        response = client.get("/", headers={"User-Agent": agent})
+        return response.status_code, response.text
+if "MIDDLEWARE" in namespace or hasattr(app, "wsgi_app"):  # Django under WSGI, Flask
+    ie, chrome = get_wsgi(IE11), get_wsgi(CHROME)
+else:
+    ie, chrome = asyncio.run(get(IE11)), asyncio.run(get(CHROME))
 print(json.dumps({"ie": ie[0], "chrome": chrome[0], "chrome_text": chrome[1]}))
 """
 
