@@ -135,10 +135,7 @@ def test_docs_adapters_snippets_run() -> None:
         exec(compile(block, "docs/adapters.md", "exec"), namespace)
         spaces.append(namespace)
     flask_app = spaces[0]["app"]
-
-    @flask_app.get("/")
-    def home() -> str:
-        return "Hello"
+    flask_app.add_url_rule("/", "home", lambda: "Hello")
 
     with httpx.Client(transport=httpx.WSGITransport(app=flask_app), base_url="http://t") as client:
         assert client.get("/", headers={"User-Agent": IE11}).status_code == 406
