@@ -31,11 +31,12 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from uagate import decision, detect
+from uagate._headers import HEADER_LIMIT, VERDICT_HEADERS
 from uagate._locales import LANGUAGES, LOOKUP, known_language
 from uagate._native import browser_rules
 from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.exclusions import is_path_prefix, method_names
-from uagate.page import VARY, render_page
+from uagate.page import render_page
 from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
 
 __all__ = [
@@ -86,11 +87,11 @@ def _hint_rules() -> list[tuple[str, str]]:
     """1 for a well-formed list naming a Chromium brand as a member, 0 for any other."""
     brands = _alternation(sorted(detect.CHROMIUM_BRANDS))
     member = f'(?:^|,)[ \\t]{{0,64}}"{brands}"[ \\t]{{0,64}};'
-    return [(f"^(?=.{{0,1024}}{member}){_WELL_FORMED[1:]}", "1"), (_WELL_FORMED, "0")]
+    return [(f"^(?=.{{0,{HEADER_LIMIT}}}{member}){_WELL_FORMED[1:]}", "1"), (_WELL_FORMED, "0")]
 
 
 # The headers a passed response names with vary_user_agent, and a gated one always.
-_VARY_VERDICT = ", ".join(name for name in VARY if name not in ("Accept", "Accept-Language"))
+_VARY_VERDICT = ", ".join(VERDICT_HEADERS)
 _VARY_PAGE = f"{_VARY_VERDICT}, Accept-Language"
 
 
@@ -358,7 +359,7 @@ def _language_rules(default_language: str) -> list[tuple[str, str]]:
     subtags = "(?:[-_][^-_,; \\t]{1,64}){0,16}"
     rules = []
     for position in range(_LANGUAGE_RANGES):
-        before = f"^(?:[^,]{{0,1024}},){{{position}}}{space}" if position else f"^{space}"
+        before = f"^(?:[^,]{{0,{HEADER_LIMIT}}},){{{position}}}{space}" if position else f"^{space}"
         rules.append((f"{before}\\*{ends}", default_language))
         for key in keys:
             tag = "[-_]".join(map(re.escape, key.split("-")))  # zh-TW, or zh_TW
@@ -416,8 +417,8 @@ def http_conf(
         f"# Every map reads the first {DEFAULT_MAX_LENGTH} characters of the User-Agent.",
         _user_agent_map(),
         "# Hint headers longer than the gate reads are malformed to it: read as not sent.",
-        _cut("$http_sec_ch_ua", "uagate_ch", 1024, whole=True),
-        _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", 1024, whole=True),
+        _cut("$http_sec_ch_ua", "uagate_ch", HEADER_LIMIT, whole=True),
+        _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", HEADER_LIMIT, whole=True),
         f"# IE markers: {', '.join(detect.IE_MARKERS)}",
     ]
     parts += [
@@ -491,7 +492,7 @@ def http_conf(
     # The first 1,024 characters, less a range the 1,024th cuts (as the gate reads it).
     parts.append(
         _map("$http_accept_language", "uagate_accept_language",
-             [("^(.{0,1024})$", "$1"), ("^(.{0,1023}),", "$1")])
+             [(f"^(.{{0,{HEADER_LIMIT}}})$", "$1"), (f"^(.{{0,{HEADER_LIMIT - 1}}}),", "$1")])
     )  # fmt: skip
     parts.append(
         _map("$uagate_accept_language", "uagate_language", _language_rules(default_language),
