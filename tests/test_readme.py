@@ -133,7 +133,8 @@ async def get(agent):
         response = await client.get("/", headers={"User-Agent": agent})
         return response.status_code, response.text
 def get_wsgi(agent):
-    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://testserver") as client:
+    transport = httpx.WSGITransport(app=app)
+    with httpx.Client(transport=transport, base_url="http://testserver") as client:
         response = client.get("/", headers={"User-Agent": agent})
         return response.status_code, response.text
 if "MIDDLEWARE" in namespace or hasattr(app, "wsgi_app"):  # Django under WSGI, Flask

@@ -358,20 +358,27 @@ class Policy:
             return Verdict(False, Reason.BOT, client)
         # A bot only gets here with gate_bots; one that presents as IE counts as IE.
         is_ie = client.is_internet_explorer or (client.is_bot and client.is_trident)
-        if is_ie and self.gate_ie:
-            return Verdict(True, Reason.INTERNET_EXPLORER, client)
-        if client.is_trident and not is_ie and self.gate_trident_apps:
-            return Verdict(True, Reason.TRIDENT_APP, client)
-        minimum = self.minimums.get(_FAMILY_KEYS.get(client.family, ""))
-        if minimum is not None and client.version and client.version < minimum:
-            return Verdict(True, Reason.OUTDATED, client)
-        if is_ie and client.compatibility_mode and self.gate_compatibility_view:
-            return Verdict(True, Reason.COMPATIBILITY_VIEW, client)
-        if self.predicate is not None and _ask(self.predicate, client):
-            return Verdict(True, Reason.PREDICATE, client)
+        reason = self._gate_reason(client, is_ie)
+        if reason is not None:
+            return Verdict(True, reason, client)
         if client.is_trident and not is_ie:
             return Verdict(False, Reason.TRIDENT_APP_ALLOWED, client)
         return Verdict(False, Reason.SUPPORTED, client)
+
+    def _gate_reason(self, client: Client, is_ie: bool) -> Reason | None:
+        """Why ``client`` is gated, by the first rule that gates it; ``None`` if none does."""
+        if is_ie and self.gate_ie:
+            return Reason.INTERNET_EXPLORER
+        if client.is_trident and not is_ie and self.gate_trident_apps:
+            return Reason.TRIDENT_APP
+        minimum = self.minimums.get(_FAMILY_KEYS.get(client.family, ""))
+        if minimum is not None and client.version and client.version < minimum:
+            return Reason.OUTDATED
+        if is_ie and client.compatibility_mode and self.gate_compatibility_view:
+            return Reason.COMPATIBILITY_VIEW
+        if self.predicate is not None and _ask(self.predicate, client):
+            return Reason.PREDICATE
+        return None
 
 
 _FIELD_NAMES = frozenset(each.name for each in fields(Policy))
