@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+import importlib
+import importlib.util
 import json
 import os
 import re
@@ -9,12 +12,17 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+import unicodedata
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from types import ModuleType
+from typing import Any, NamedTuple, NoReturn, Protocol, TextIO, cast
 
 import httpx
 import pytest
@@ -22,7 +30,8 @@ from hypothesis import HealthCheck, settings
 from playwright.sync_api import Browser, sync_playwright
 from starlette.types import Message, Receive, Scope, Send
 
-from uagate import _log
+from uagate import Policy, _log
+from uagate.nginx import export_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("UAGATE_CORPUS", ROOT.parent / "shared" / "corpus" / "ua_dev.tsv"))
@@ -63,6 +72,28 @@ def locale_file(tag: str) -> dict[str, Any]:
     return found
 
 
+def one_language_per_script(languages: Iterable[str]) -> list[str]:
+    """Of ``languages``, one for each script and text direction: the one with the longest word.
+
+    A language's script is that of the letters of its heading, message and note (the
+    gate page's text) other than Latin ones, which every language has in the browser
+    names; Latin if there are none. Japanese (kanji and kana) and Chinese (Han alone)
+    count as two. The longest word (a run without spaces) is the one most likely to
+    reach past a narrow screen. Browser layout checks run on these languages, about a
+    dozen; checks that need no browser still run on every language.
+    """
+    chosen: dict[tuple[frozenset[str], str], tuple[int, str]] = {}
+    for tag in languages:
+        strings = locale_file(tag)
+        text = " ".join(strings[key] for key in ("heading", "message", "note"))
+        scripts = {unicodedata.name(char, "?").split()[0] for char in text if char.isalpha()}
+        key = (frozenset(scripts - {"LATIN"} or {"LATIN"}), strings["dir"])
+        longest = max(len(word) for word in text.split())
+        if key not in chosen or longest > chosen[key][0]:
+            chosen[key] = (longest, tag)
+    return [tag for _, tag in chosen.values()]
+
+
 def missing(message: str) -> NoReturn:
     """Something a test needs is not here: a failure under CI=true, a skip elsewhere."""
     if os.environ.get("CI", "").lower() == "true":
@@ -75,6 +106,16 @@ def corpus_path() -> Path:
     if not CORPUS.is_file():
         missing(f"the User-Agent corpus is missing at {CORPUS} (set UAGATE_CORPUS to its path)")
     return CORPUS
+
+
+def load_example(name: str) -> ModuleType:
+    """Import examples/<name>.py as a module (tests/test_examples.py, tests/test_report.py)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 #: The bound on every Playwright wait, in milliseconds.
@@ -295,3 +336,319 @@ def shape_problems(
                 yield from shape_problems(branch, flags, at_end=at_end and last, bound=bound)
         elif name in ("ASSERT", "ASSERT_NOT"):
             yield from shape_problems(av[1], flags, at_end=False, bound=bound)
+
+
+# --- the uagate command run in-process: tests/test_cli*.py ---
+
+
+class CliRun(NamedTuple):
+    """What one run of ``uagate`` did: its exit status, standard output and standard error."""
+
+    code: int
+    out: str
+    err: str
+
+
+class RunCli(Protocol):
+    """The ``run_cli`` fixture: ``run_cli("check", IE11, stdin=b"", cwd=...)``."""
+
+    def __call__(
+        self,
+        *args: str | bytes,
+        stdin: bytes = b"",
+        cwd: Path = ROOT,
+        serve: Callable[..., None] | None = None,
+    ) -> CliRun: ...
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run ``uagate ARGS`` in this process, through :func:`uagate.cli.main`, as a shell would.
+
+    Arguments given as bytes are decoded as Python decodes a process's arguments;
+    ``stdin`` comes through a pipe, as ``subprocess.run(input=...)`` gives it; the
+    command runs in ``cwd``, with the current directory not on ``sys.path`` (as for
+    the console script). A status of ``sys.exit`` (argparse's errors, ``--help``) is
+    the exit status. What the run changes is undone after it: the working directory,
+    ``sys.path``, the environment, and the modules it imported from outside Python,
+    its site-packages and uagate (a project's ``gate.py`` is imported afresh by the
+    next run). ``uvicorn.run`` is ``serve``: by default it fails the test, for a real
+    server is started by :func:`running_server`.
+    """
+    from uagate.cli import main
+
+    def run(
+        *args: str | bytes,
+        stdin: bytes = b"",
+        cwd: Path = ROOT,
+        serve: Callable[..., None] | None = None,
+    ) -> CliRun:
+        argv = [os.fsdecode(arg) for arg in args]
+        capsys.readouterr()  # what the test printed before is not the command's
+        modules = set(sys.modules)
+        environment = dict(os.environ)
+        with monkeypatch.context() as patch, _standard_input(stdin) as standard_input:
+            patch.chdir(cwd)
+            patch.setattr(sys, "path", [entry for entry in sys.path if entry not in ("", ".")])
+            patch.setattr(sys, "stdin", standard_input)
+            patch.setattr("uvicorn.run", serve or _no_server)
+            importlib.invalidate_caches()  # a module the test has just written is seen
+            try:
+                code = main(argv)
+            except SystemExit as exit_:
+                code = _exit_status(exit_.code)
+            finally:
+                _forget_imports(modules)
+                _restore_environment(environment)
+        out, err = capsys.readouterr()
+        return CliRun(code, out, err)
+
+    return run
+
+
+def _no_server(*args: object, **kwargs: object) -> NoReturn:
+    raise AssertionError("an in-process uagate run reached uvicorn.run: use running_server")
+
+
+def _exit_status(code: object) -> int:
+    """The exit status of ``sys.exit(code)``, which prints a code that is no number."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+@contextmanager
+def _standard_input(data: bytes) -> Iterator[TextIO]:
+    """A pipe that holds ``data``, then its end, as a process's standard input."""
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=_write_all, args=(write_end, data), daemon=True)
+    writer.start()
+    try:
+        with open(read_end, encoding="utf-8") as stream:
+            yield stream
+    finally:  # closed: a writer blocked on a full pipe gets EPIPE and ends
+        writer.join(timeout=10)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    try:
+        with open(descriptor, "wb") as pipe:
+            pipe.write(data)
+    except BrokenPipeError:  # the command stopped reading: so does a shell's pipe
+        pass
+
+
+def _forget_imports(before: set[str]) -> None:
+    """Unload the modules imported since ``before`` from elsewhere than Python and uagate."""
+    import uagate
+
+    kept = tuple(
+        os.path.join(os.path.abspath(folder), "")
+        for folder in (sys.prefix, sys.base_prefix, sys.exec_prefix, *uagate.__path__)
+    )
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules[name], "__file__", None)
+        if file and not os.path.abspath(file).startswith(kept):
+            del sys.modules[name]
+
+
+def _restore_environment(before: dict[str, str]) -> None:
+    """Put back the environment variables a run set, changed or removed."""
+    for name in set(os.environ) - set(before):
+        del os.environ[name]
+    for name, value in before.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
+# --- what tests/test_cli*.py share ---
+
+#: ``python -m uagate``, to run the command as a process.
+UAGATE = [sys.executable, "-m", "uagate"]
+#: Chrome 100: passed by the default policy, gated (outdated) by ``Policy.modern()``.
+CHROME_100 = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/100.0.4896.60 Safari/537.36"
+)
+
+#: shop.py: a small Starlette app (``app``, and a factory ``create``), without a gate.
+SITE = """
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def home(request):
+    return PlainTextResponse("hello from the site")
+
+
+app = Starlette(routes=[Route("/", home), Route("/health", home)])
+
+
+def create():
+    return app
+"""
+
+
+def combined(day: int, user_agent: str, path: str = "/") -> str:
+    """One nginx/Apache combined log line (the User-Agent already escaped as logged)."""
+    return (
+        f'203.0.113.7 - - [{day:02d}/Nov/2026:10:00:00 +0000] "GET {path} HTTP/1.1" 200 512 '
+        f'"https://example.com/" "{user_agent}"'
+    )
+
+
+async def hello_asgi(scope: Scope, receive: Receive, send: Send) -> None:
+    """A plain ASGI app, no framework."""
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"x-plain", b"1")]})
+    await send({"type": "http.response.body", "body": b"plain"})
+
+
+# --- client hints: tests/test_hints.py, tests/test_cache.py ---
+
+#: Sec-CH-UA of Chrome 124 and of Chrome 119.
+CHROME_124 = '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"'
+CHROME_119 = '"Google Chrome";v="119", "Chromium";v="119", "Not?A_Brand";v="24"'
+#: What Chrome 125 sends as its (reduced) User-Agent string.
+CHROME_125_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/125.0.0.0 Safari/537.36"
+)
+
+
+# --- nginx in front of a one-line app: tests/test_nginx.py, tests/test_cli_app.py ---
+
+
+def nginx_path() -> str:
+    """The distribution's nginx; a missing one fails under CI=true and skips elsewhere."""
+    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if path is None:
+        missing("nginx is not installed (Debian: apt-get install nginx)")
+    return path
+
+
+@contextmanager
+def nginx_serving(
+    policy: Policy | None = None,
+    server: str = "",
+    *,
+    export: Callable[[Path], object] | None = None,
+    **options: Any,
+) -> Iterator[http.client.HTTPConnection]:
+    """Start nginx on 127.0.0.1 with the export of ``policy`` in front of a one-line app.
+
+    ``server``: more directives for the server {}, after the include; ``options``:
+    export_nginx's. ``export``: writes the export into the directory it is given
+    instead (``uagate export nginx --out DIR``, say). Yields a kept-alive
+    connection to it, closed after. The one-line app answers 200 "the app" on
+    every path but /app-406 (406 of its own) and /none/ (404).
+    """
+    executable = nginx_path()
+    # nginx's workers may run as another user: the files must be readable by any.
+    directory = Path(tempfile.mkdtemp(prefix="uagate-nginx-"))
+    try:
+        directory.chmod(0o755)
+        if export is None:
+            export_nginx(directory / "export", Policy() if policy is None else policy, **options)
+        else:
+            export(directory / "export")
+        port = free_port()
+        temp = directory / "temp"
+        temp.mkdir()
+        conf = directory / "nginx.conf"
+        conf.write_text(
+            f"""
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {directory}/export/uagate_http.conf;
+    add_header X-Http-Level inherited always;
+    error_page 404 /404.txt;
+    server {{
+        listen 127.0.0.1:{port};
+        include {directory}/export/uagate_server.conf;
+        {server}
+        location / {{
+            default_type text/plain;
+            return 200 "the app\\n";
+        }}
+        location = /app-406 {{
+            return 406;
+        }}
+        location = /404.txt {{
+            default_type text/plain;
+            return 200 "the http-level 404 page\\n";
+        }}
+        location /none/ {{
+            return 404;
+        }}
+    }}
+}}
+"""
+        )
+        command = [executable, "-p", str(directory), "-c", str(conf), "-g", "daemon off;"]
+        with running_server(command, f"http://127.0.0.1:{port}/", directory / "nginx.out"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                yield connection
+            finally:
+                connection.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def http_get(
+    connection: http.client.HTTPConnection,
+    headers: dict[str, str] | dict[str, bytes],
+    method: str = "GET",
+    path: str = "/",
+) -> tuple[int, dict[str, str], bytes]:
+    """One request on a kept-alive connection: status, headers (lower-cased names), body.
+
+    Text header values are sent as UTF-8, bytes as they are.
+    """
+    connection.putrequest(method, path, skip_accept_encoding=True)
+    for name, value in headers.items():
+        connection.putheader(name, value if isinstance(value, bytes) else value.encode("utf-8"))
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+# --- the examples, imported as servers import them: tests/test_frameworks.py, test_django.py ---
+
+
+def import_example(name: str) -> ModuleType:
+    """Import examples/<name>.py as the module ``name``, in sys.modules as ``uvicorn`` has it.
+
+    Litestar resolves its handlers' annotations in ``sys.modules[handler.__module__]``.
+    """
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache
+def example(name: str) -> ModuleType:
+    """examples/<name>.py, imported once per test process (Django's settings are per process).
+
+    The Django example configures the process's settings; tests with settings of their
+    own import it first and change only what they need with ``override_settings``.
+    """
+    return import_example(name)

@@ -12,17 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import django
 import httpx
 import pytest
-from django.conf import settings
 from django.http import HttpRequest
 from django.test import AsyncClient, Client, override_settings
 
 from uagate import GateConfig, Policy, Verdict
 from uagate.testing import CHROME, IE11
 
-from .conftest import free_port, running_server
+from .conftest import example, free_port, running_server
 from .django_site import URLConf, calls
 
 hooked: list[tuple[str, bool]] = []
@@ -36,9 +34,7 @@ async def hook(request: HttpRequest, verdict: Verdict) -> None:
 @pytest.fixture
 def site() -> Iterator[None]:
     """Django settings with the gate in MIDDLEWARE (configured once per process)."""
-    if not settings.configured:
-        settings.configure(SECRET_KEY="uagate-tests-not-secret", INSTALLED_APPS=[])
-        django.setup()
+    example("django_app")  # the process's settings, as the framework tests need them
     calls.clear()
     hooked.clear()
     with override_settings(

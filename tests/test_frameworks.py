@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
-from types import ModuleType
 
 import httpx
 import httpx2
@@ -18,7 +14,7 @@ from starlette.testclient import TestClient
 
 from uagate.testing import CHROME, IE11
 
-from .conftest import ROOT, ASGIApp
+from .conftest import ROOT, ASGIApp, example, import_example
 
 #: A response from either test client: Starlette's speaks httpx2, the others httpx.
 Response = httpx.Response | httpx2.Response
@@ -35,26 +31,6 @@ FRAMEWORKS = {
 }
 HEADING = "We don't support Internet Explorer"
 STYLESHEET = (ROOT / "examples" / "static" / "site.css").read_bytes()
-
-
-def import_example(name: str) -> ModuleType:
-    """Import examples/<name>.py as the module ``name``, in sys.modules as ``uvicorn`` has it.
-
-    Litestar resolves its handlers' annotations in ``sys.modules[handler.__module__]``.
-    """
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@functools.cache
-def example(name: str) -> ModuleType:
-    """examples/<name>.py, imported once for this module (Django's settings are per process)."""
-    return import_example(name)
 
 
 def home_calls(name: str) -> list[str]:

@@ -40,7 +40,7 @@ def test_the_patterns_are_found() -> None:
     names = [where for where, _ in PATTERNS]
     assert len(PATTERNS) >= 25
     assert any(name.startswith("uagate.detect.BOT_PATTERNS") for name in names)
-    assert any(name.startswith("uagate.logscan.") for name in names)
+    assert any(name.startswith("uagate._logline.") for name in names)
 
 
 @pytest.mark.parametrize(("where", "pattern"), PATTERNS, ids=[where for where, _ in PATTERNS])

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -279,10 +280,20 @@ def log_gated(method: str, path: str, verdict: Verdict, report_only: bool) -> No
 
 
 def _escaped(text: str, limit: int) -> str:
-    r"""``text`` for a log line: control characters as ``\xHH``, ``"`` as ``\"``, cut."""
+    r"""``text`` for a log line: control and format characters escaped, ``"`` as ``\"``, cut.
+
+    As Python writes them: ``\xHH`` up to U+00FF, ``\uHHHH`` and ``\UHHHHHHHH`` above.
+    """
     cut = text[:limit]
-    cut = CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", cut.replace('"', '\\"'))
+    cut = CONTROL.sub(_escape_one, cut.replace('"', '\\"'))
     return cut + "..." if len(text) > limit else cut
+
+
+def _escape_one(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 @functools.lru_cache(maxsize=8)

@@ -235,34 +235,37 @@ def is_bot(user_agent: str) -> bool:
 is_bot_lowered = _finder(BOT_TOKENS, BOT_PATTERNS)
 
 
-def _engine(user_agent: str) -> str:
-    """The rendering engine a (non-IE) string names, by its product tokens.
-
-    Every browser on iOS (Chrome's CriOS, Firefox's FxiOS, Edge's EdgiOS, ...)
-    runs Apple's WebKit, whatever its name.
-    """
-    if "AppleWebKit/" in user_agent and _IOS.search(user_agent):
-        return "WebKit"
-    if "Edge/" in user_agent and _EDGE_HTML.search(user_agent):
-        return "EdgeHTML"
-    if any(map(user_agent.__contains__, ("Chrome/", "Chromium/", "CriOS/"))):
-        return "Blink"
-    if "Edg" in user_agent and _EDGE_CHROMIUM.search(user_agent):
-        return "Blink"
-    if "Presto/" in user_agent or ("Opera" in user_agent and _OPERA.search(user_agent)):
-        return "Presto"
-    if "AppleWebKit/" in user_agent:
-        return "WebKit"
-    if "Firefox/" in user_agent or ("Gecko/" in user_agent and _GECKO.search(user_agent)):
-        return "Gecko"
-    return ""
-
-
 _IOS = re.compile(r"\((?:iPhone|iPad|iPod)\b|\blike Mac OS X\b|\b(?:CriOS|FxiOS|EdgiOS|OPiOS)/")
 _EDGE_HTML = re.compile(r"\bEdge/\d")
 _EDGE_CHROMIUM = re.compile(r"\bEdg(?:A|iOS)?/")
 _OPERA = re.compile(r"\bOpera[ /]\d")
 _GECKO = re.compile(r"Gecko/\d")
+
+# The engine a (non-IE) string names, by its product tokens: the first rule whose
+# token the string holds (and, where the rule has one, whose pattern it matches)
+# names it. Every browser on iOS (Chrome's CriOS, Firefox's FxiOS, Edge's EdgiOS,
+# ...) runs Apple's WebKit, whatever its name.
+_ENGINE_RULES: tuple[tuple[str, str, re.Pattern[str] | None], ...] = (
+    ("AppleWebKit/", "WebKit", _IOS),
+    ("Edge/", "EdgeHTML", _EDGE_HTML),
+    ("Chrome/", "Blink", None),
+    ("Chromium/", "Blink", None),
+    ("CriOS/", "Blink", None),
+    ("Edg", "Blink", _EDGE_CHROMIUM),
+    ("Presto/", "Presto", None),
+    ("Opera", "Presto", _OPERA),
+    ("AppleWebKit/", "WebKit", None),
+    ("Firefox/", "Gecko", None),
+    ("Gecko/", "Gecko", _GECKO),
+)
+
+
+def _engine(user_agent: str) -> str:
+    """The rendering engine a (non-IE) string names, by its product tokens; "" if none."""
+    for token, engine, pattern in _ENGINE_RULES:
+        if token in user_agent and (pattern is None or pattern.search(user_agent)):
+            return engine
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,32 +548,56 @@ def detect(
     browser = _browser(user_agent)
     if browser is None:
         return None
-    family, version = browser
     ie = _internet_explorer(lowered) if marked else None
     if ie is None:
-        if family in IE_FAMILIES:
-            # A browser that only pretends to be IE (OmniWeb, TV browsers, ...).
-            family, version = "Other", ()
-        return Client(user_agent, family, version, _engine(user_agent), (), bot)
+        return _not_trident(user_agent, browser, bot)
+    return _trident(user_agent, lowered, browser, ie, bot)
+
+
+def _not_trident(user_agent: str, browser: tuple[str, tuple[int, ...]], bot: bool) -> Client:
+    """A client that does not run IE's engines, with the parser's family and version."""
+    family, version = browser
+    if family in IE_FAMILIES:
+        # A browser that only pretends to be IE (OmniWeb, TV browsers, ...).
+        family, version = "Other", ()
+    return Client(user_agent, family, version, _engine(user_agent), (), bot)
+
+
+def _shell(lowered: str) -> str | None:
+    """The family of the IE shell a (lower-cased) string names by a token of its own, if any."""
+    return next((name for token, name in _IE_SHELLS if token in lowered), None)
+
+
+def _trident(
+    user_agent: str,
+    lowered: str,
+    browser: tuple[str, tuple[int, ...]],
+    ie: tuple[str, tuple[int, ...]],
+    bot: bool,
+) -> Client:
+    """A client that runs IE's engines (``ie``): IE itself, or an application built on it.
+
+    The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
+    family; anything it cannot name but that has IE's tokens is IE itself,
+    unless one of the shells it does not know names itself.
+    """
+    family, version = browser
     engine, engine_version = ie
-    # The parser names IE shells (Maxthon, Avant, Outlook, ...) by their own
-    # family; anything it cannot name but that has IE's tokens is IE itself,
-    # unless one of the shells it does not know names itself.
-    if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
-        shell = next((name for token, name in _IE_SHELLS if token in lowered), None)
-        if shell is not None:
-            return Client(user_agent, shell, _version(_SHELL_VERSION.search(lowered)), engine,
-                          engine_version, bot)  # fmt: skip
+    named_ie = family in IE_FAMILIES or family in _UNNAMED_FAMILIES
+    shell = _shell(lowered) if named_ie else None
+    if shell is not None:
+        shell_version = _version(_SHELL_VERSION.search(lowered))
+        return Client(user_agent, shell, shell_version, engine, engine_version, bot)
     if family in _FEATURE_TOKEN_FAMILIES or (
         family == "Outlook" and "ms-office" in lowered and "outlook" not in lowered
     ):
-        family = "IE"
-    if family in IE_FAMILIES or family in _UNNAMED_FAMILIES:
-        if family != "IE Large Screen":
-            family = "IE Mobile" if _contains_any(lowered, _MOBILE) else "IE"
-        version, compatibility_mode = _ie_version(lowered, engine_version)
-        return Client(user_agent, family, version, engine, engine_version, bot, compatibility_mode)
-    return Client(user_agent, family, version, engine, engine_version, bot)
+        family, named_ie = "IE", True
+    if not named_ie:
+        return Client(user_agent, family, version, engine, engine_version, bot)
+    if family != "IE Large Screen":
+        family = "IE Mobile" if _contains_any(lowered, _MOBILE) else "IE"
+    version, compatibility_mode = _ie_version(lowered, engine_version)
+    return Client(user_agent, family, version, engine, engine_version, bot, compatibility_mode)
 
 
 # user_agents' descriptions, kept by string: at most 4,096 of them and 4 MiB of text.

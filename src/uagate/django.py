@@ -19,7 +19,6 @@ import inspect
 from typing import Any, cast
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
@@ -36,6 +35,8 @@ _NAME = "uagate.django.UAGateMiddleware"
 
 def configured() -> GateConfig:
     """The gate's options from the ``UAGATE`` setting (a dict or a GateConfig; none: defaults)."""
+    from django.conf import settings  # here: the lazy settings object is read once, when built
+
     value = getattr(settings, "UAGATE", None)
     if value is None or isinstance(value, GateConfig):
         return adapter_config(value, {}, _NAME)

@@ -15,34 +15,38 @@ of a combined line, a JSON record's ``remote_addr`` (or ``client_ip``, ``ip``,
 (:class:`DistinctCount`, relative standard error :data:`VISITORS_RELATIVE_ERROR`)
 of 16 KiB, so memory stays bounded however many visitors a log holds.
 
-Log text is hostile input: every regular expression here runs in linear time at
-any length (no unbounded repeat that can backtrack over another), and quoted
-fields are read by a linear scan. Days must be real calendar dates written in
-ASCII digits, and the per-day table keeps the :data:`MAX_DAYS` latest days;
-requests on earlier days are added up apart (:attr:`ScanReport.earlier_days`).
+Log text is hostile input: every regular expression that reads it runs in
+linear time at any length (no unbounded repeat that can backtrack over another),
+and quoted fields are read by a linear scan. Days must be real calendar dates
+written in ASCII digits, and the per-day table keeps the :data:`MAX_DAYS` latest
+days; requests on earlier days are added up apart (:attr:`ScanReport.earlier_days`).
+
+This module counts; :mod:`uagate._logfile` reads the files (:class:`LogInput`,
+:func:`detect_format`) and :mod:`uagate._logline` reads their lines.
 """
 
 from __future__ import annotations
 
-import gzip
 import heapq
-import io
-import json
 import math
-import os
-import re
-import stat
-import sys
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from itertools import chain, compress, repeat
 from operator import itemgetter
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 from uagate._bounded import BoundedTable
+from uagate._logfile import FORMATS, LogInput, blocks, detect_format, has_more_fields, prepend
+from uagate._logline import (
+    clf_day,
+    combined_fields,
+    json_fields,
+    shared_day,
+    tail_user_agent,
+    unescape,
+)
 from uagate._text import printable
 from uagate.decision import Decider, Verdicts
 from uagate.detect import DEFAULT_MAX_LENGTH
@@ -62,45 +66,16 @@ __all__ = [
     "ranked",
 ]
 
-#: The formats a log file can be read as.
-FORMATS = ("combined", "jsonl", "user-agent")
-
-_BLOCK = 1 << 20
-# A line longer than this is not a log line; it is counted unreadable and skipped,
-# so that a file without newlines cannot make the scanner hold it whole.
-_MAX_LINE = 1 << 20
 # Distinct User-Agents (and log tails) remembered, by count and by bytes.
 _REMEMBERED = 200_000
 _REMEMBERED_BYTES = 64 * 1024 * 1024
-_SAMPLE_LINES = 20
 
 #: How many days the per-day table keeps: the latest ten years' worth. Requests
 #: on earlier days are added up in :attr:`ScanReport.earlier_days`.
 MAX_DAYS = 3_660
 
-_MONTHS = {
-    name.encode(): number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
-}
-# Dates in ASCII digits only (a str pattern's \d would take other scripts' digits).
-# (Each ends where its last number does: "27/Nov/99999" and "2026-11-279" are no dates.)
-_CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})(?![0-9A-Za-z])")
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
-# host ident user [time] "request" status size "referer" "user-agent" [anything else]:
-# the regular expressions read what comes before a quoted field, _quoted_end() the
-# fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
-# most) and the time after the day to its "]" (64 at most): bounded repeats of
-# classes that cannot pass those brackets, so there is one way to match, found at once.
-_HEAD = re.compile(
-    rb"\S{1,255} \S{1,255} [^\[]{0,255} "  # host ident user (each at most 255 bytes)
-    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})(?![0-9A-Za-z])[^\]]{0,64}\] "'  # [time], request's "
-)
-_STATUS = re.compile(rb' [0-9]{3} \S+ "')
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
 _SEPARATOR = repeat(b'" "')
-_BRACKET = repeat(b"[")
 _TAIL = itemgetter(2)
 # The client address: the text before a line's first space.
 _SPACE = repeat(b" ")
@@ -111,19 +86,6 @@ _32 = repeat(32)
 _PENDING = 100_000
 # What a remembered tail keeps alive besides its text, in bytes (a _Tail and two ints).
 _TAIL_COST = 160
-_ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
-_UA_FIELDS = ("user_agent", "http_user_agent")
-# The fields of a JSON log record that may hold the client's address, first found first.
-_ADDRESS_FIELDS = (
-    "remote_addr",
-    "client_ip",
-    "ip",
-    "remote_ip",
-    "client_addr",
-    "clientip",
-    "client",
-)
-_TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
 
 
 class _Seen(NamedTuple):
@@ -380,109 +342,6 @@ class ScanReport:
         }
 
 
-def detect_format(head: bytes) -> str:
-    """The format of a log whose first bytes are ``head``: one of :data:`FORMATS`."""
-    lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
-    if not lines:
-        return "user-agent"
-    json_lines = sum(1 for line in lines if _json_user_agent(line) is not _NOT_A_RECORD)
-    if json_lines * 2 > len(lines):
-        return "jsonl"
-    combined = sum(1 for line in lines if _combined_fields(line) is not None)
-    if combined * 2 > len(lines):
-        return "combined"
-    return "user-agent"
-
-
-_NOT_A_RECORD = object()
-
-
-def _json_user_agent(line: bytes) -> object:
-    """The parsed record of a JSON line with a User-Agent field, else _NOT_A_RECORD."""
-    line = line.strip().removeprefix(b"\xef\xbb\xbf")  # a byte order mark may start a file
-    if not line.startswith(b"{"):
-        return _NOT_A_RECORD
-    try:
-        record = json.loads(line)
-    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
-        return _NOT_A_RECORD
-    if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
-        return _NOT_A_RECORD
-    return record
-
-
-def _iso_day(year: int, month: int, day: int) -> str | None:
-    """The day as ``YYYY-MM-DD`` if it is a real calendar date (years 1 to 9999), else None."""
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:  # 0000-00-00, 2026-02-30, ...
-        return None
-
-
-def _clf_day(value: bytes) -> str | None:
-    """``27/Nov/2026`` as ``2026-11-27``; None when it is not a real date in ASCII digits."""
-    found = _CLF_DAY.match(value)
-    if found is None:
-        return None
-    day, month, year = found.groups()
-    number = _MONTHS.get(month)
-    return None if number is None else _iso_day(int(year), number, int(day))
-
-
-def _record_day(record: dict[str, object]) -> str | None:
-    """The day of a JSON log record, from the first of its time fields that is a time."""
-    for name in _TIME_FIELDS:
-        day = _day_of(record.get(name))
-        if day is not None:
-            return day
-    return None
-
-
-def _record_address(record: dict[str, object]) -> bytes | None:
-    """The client address of a JSON log record: its first address field that is text."""
-    for name in _ADDRESS_FIELDS:
-        value = record.get(name)
-        if isinstance(value, str) and value:
-            return value.encode("utf-8", "replace")
-    return None
-
-
-def _day_of(value: object) -> str | None:
-    """A JSON time value (ISO 8601, ``27/Nov/2026:...``, epoch seconds or ms) as a day."""
-    if isinstance(value, str):
-        found = _ISO_DAY.match(value)
-        if found is not None:
-            year, month, day = map(int, found.groups())
-            return _iso_day(year, month, day)
-        return _clf_day(value[:12].encode("latin-1", "replace"))
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            seconds = value / 1000 if value > 1e11 else value  # milliseconds
-            # isoformat, not strftime: the year 999 is "0999", and sorts before 2026.
-            return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
-        except (OverflowError, OSError, ValueError):
-            return None
-    return None
-
-
-def _unescape(raw: bytes) -> bytes:
-    r"""Undo the escapes nginx (``\xHH``) and Apache (``\"``, ``\\``) write in logs.
-
-    Except those of control characters (``\x1B``, ``\x07``, ... and ``\x7F``):
-    they stay as written, so that no escape sequence the log kept harmless
-    becomes a real one in a family name that is then shown.
-    """
-
-    def one(match: re.Match[bytes]) -> bytes:
-        escaped = match.group(1)
-        if escaped[:1] == b"x":
-            code = int(escaped[1:], 16)
-            return match.group(0) if code < 0x20 or code == 0x7F else bytes([code])
-        return escaped
-
-    return _ESCAPE.sub(one, raw)
-
-
 class LogScanner:
     """Counts, log after log, what ``policy`` would do to the requests they record."""
 
@@ -519,11 +378,11 @@ class LogScanner:
         read so far (for a compressed file, the compressed bytes) and the lines.
         """
         summary = FileSummary(log.name, "")
-        blocks = _blocks(log, summary)
-        first = next(blocks, b"")
+        rest = blocks(log, summary)
+        first = next(rest, b"")
         summary.format = detect_format(first)
         self.report.files.append(summary)
-        if summary.format == "combined" and _has_more_fields(first):
+        if summary.format == "combined" and has_more_fields(first):
             count = self._combined_by_line
         else:
             count = {
@@ -532,7 +391,7 @@ class LogScanner:
                 "user-agent": self._user_agents,
             }[summary.format]
         done = 0
-        for block in _chain(first, blocks):
+        for block in prepend(first, rest):
             count(block, summary)
             done += len(block)
             if progress is not None:
@@ -642,7 +501,7 @@ class LogScanner:
         pairs.pop((b"", b""), None)  # the text after a block's last newline
         day = self._pending_day
         if pairs and day is not None:
-            self._flush_pairs(pairs, _clf_day(day), summary)
+            self._flush_pairs(pairs, clf_day(day), summary)
 
     def _flush_pairs(
         self, pairs: Counter[tuple[bytes, bytes]], day: str | None, summary: FileSummary
@@ -693,7 +552,7 @@ class LogScanner:
 
     def _tail_info(self, tail: bytes) -> _Tail:
         """What the text after a combined line's last '" "' counts as, for requests and visitors."""
-        found = _tail_user_agent(tail)
+        found = tail_user_agent(tail)
         seen = _UNREADABLE if found is None else self._seen_as(found)
         head = (found or b"") + b"\n"
         return _Tail(seen, _visitor_kind(seen), zlib.crc32(head), zlib.adler32(head))
@@ -703,21 +562,17 @@ class LogScanner:
             if not line.strip():
                 continue
             summary.lines += 1
-            record = _json_user_agent(line)
-            if not isinstance(record, dict):
+            fields = json_fields(line)
+            if fields is None:
                 summary.unreadable += 1
                 continue
-            value = next((record[name] for name in _UA_FIELDS if name in record), None)
-            if value is not None and not isinstance(value, str):
-                summary.unreadable += 1
-                continue
-            raw = b"" if value is None else value.encode("utf-8", "replace")
-            self._count(raw, 1, _record_day(record), _record_address(record))
+            raw, day, address = fields
+            self._count(raw, 1, day, address)
 
     def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
         lines = block.split(b"\n")
         count = len(lines) - lines.count(b"") - lines.count(b"\r")
-        day = _shared_day(block, lines)
+        day = shared_day(block, lines)
         if day is not None:
             # The fast path, for a block whose lines are all of one day: the
             # User-Agent is the last quoted field, after the last '" "'.
@@ -748,202 +603,11 @@ class LogScanner:
         for line in lines:
             if not line or line == b"\r":
                 continue
-            fields = _combined_fields(line.rstrip(b"\r"))
-            iso = _clf_day(fields[0]) if fields is not None else None
+            fields = combined_fields(line.rstrip(b"\r"))
+            iso = clf_day(fields[0]) if fields is not None else None
             if fields is None or iso is None or (not more_fields and fields[2].strip()):
                 summary.unreadable += 1
                 continue
             raw = fields[1]
             address = line[: line.find(b" ")]
-            self._count(_unescape(raw) if b"\\" in raw else raw, 1, iso, address)
-
-
-def _quoted_end(line: bytes, start: int) -> int:
-    r"""Where the quoted field whose text starts at ``start`` closes (its quote), or -1.
-
-    A field's text is bytes other than a quote or a backslash, and backslash
-    escapes of any one byte (``\"``, ``\\``, ``\x22``), so it closes at the first
-    quote after an even run of backslashes. Each byte is looked at a bounded
-    number of times: linear at any length.
-    """
-    at = start
-    while True:
-        quote = line.find(b'"', at)
-        if quote < 0:
-            return -1
-        # The backslashes just before this quote (a run never reaches back past
-        # `at`, which follows the opening quote or a quote that was escaped).
-        run = quote - at - len(line[at:quote].rstrip(b"\\"))
-        if run % 2 == 0:
-            return quote
-        at = quote + 1
-
-
-def _combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
-    """The day (``27/Nov/2026``), the raw User-Agent and what follows it, of a combined line.
-
-    None when the line (without its newline) is not one:
-    ``host ident user [time] "request" status size "referer" "user-agent"``,
-    then anything (``fields[2]``, empty on a plain combined line).
-    """
-    head = _HEAD.match(line)
-    if head is None:
-        return None
-    end = _quoted_end(line, head.end())  # the request
-    if end < 0:
-        return None
-    status = _STATUS.match(line, end + 1)
-    if status is None:
-        return None
-    end = _quoted_end(line, status.end())  # the referer
-    if end < 0 or not line.startswith(b' "', end + 1):
-        return None
-    start = end + 3
-    end = _quoted_end(line, start)  # the User-Agent
-    if end < 0:
-        return None
-    return head.group(1), line[start:end], line[end + 1 :]
-
-
-def _tail_user_agent(tail: bytes) -> bytes | None:
-    """The User-Agent in what follows a line's last '" "', or None if it is not one."""
-    tail = tail.rstrip(b"\r")
-    if not tail.endswith(b'"'):
-        return None  # a truncated line
-    raw = tail[:-1]
-    if raw.count(b'"') != raw.count(b'\\"'):
-        return None  # more fields after it, or no '" "' at all: not the fast path's shape
-    return _unescape(raw) if b"\\" in raw else raw
-
-
-def _shared_day(block: bytes, lines: list[bytes]) -> bytes | None:
-    """The day (``27/Nov/2026``) of every line of the block, if they are plain combined lines.
-
-    That is: each line's first ``[`` opens that day's timestamp, and the block
-    holds exactly six double quotes a line (request, referer and User-Agent,
-    none escaped with a quote of its own). Then the User-Agent of every line is
-    the text after its last ``" "``. Anything else (a block that spans
-    midnight, a blank, odd or truncated line, a field after the User-Agent)
-    takes the line-by-line path. All of it runs in C, not a loop per line.
-    """
-    first = lines[0]
-    start = first.find(b"[") + 1
-    day = first[start : start + 11]
-    if not start or _clf_day(day) is None or lines[-1]:
-        return None
-    lines = lines[:-1]  # the empty text after the block's last newline
-    stamp = b"[" + day + b":"
-    at_first_bracket = map(bytes.startswith, lines, repeat(stamp), map(bytes.find, lines, _BRACKET))
-    if not all(at_first_bracket) or block.count(b'"') != 6 * len(lines):
-        return None
-    return day
-
-
-def _blocks(stream: LogInput, summary: FileSummary) -> Iterator[bytes]:
-    """The input in blocks of whole lines (the last may lack its newline).
-
-    A "line" of over 1 MiB is counted unreadable and skipped, so a file without
-    newlines cannot make the scanner hold it whole.
-    """
-    rest = b""
-    while True:
-        data = stream.read(_BLOCK)
-        if not data:
-            break
-        data = rest + data
-        cut = data.rfind(b"\n") + 1
-        if cut == 0 and len(data) > _MAX_LINE:
-            summary.lines += 1
-            summary.unreadable += 1
-            rest = b""
-            for more in iter(lambda: stream.read(_BLOCK), b""):
-                cut = more.find(b"\n") + 1
-                if cut:
-                    rest = more[cut:]
-                    break
-            continue
-        if cut:
-            yield data[:cut]
-        rest = data[cut:]
-    if rest:
-        yield rest + b"\n"
-
-
-def _has_more_fields(head: bytes) -> bool:
-    """True when sampled combined lines carry fields after the User-Agent."""
-    for line in head.split(b"\n")[:_SAMPLE_LINES]:
-        fields = _combined_fields(line.strip())
-        if fields is not None and fields[2].strip():
-            return True
-    return False
-
-
-def _chain(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
-    if first:
-        yield first
-    yield from rest
-
-
-class LogInput:
-    """One log to read: its name, its bytes (decompressed if gzip), how far it is read.
-
-    ``-`` is standard input. Gzip is recognised by its magic number, also on a
-    pipe; a file's size is known only for a regular file (nothing is seeked, so
-    FIFOs and process substitutions work). :meth:`close` closes what it opened.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.name = path
-        self._raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
-        self._opened = self._raw
-        try:
-            info = os.fstat(self._raw.fileno())
-            self.size: int | None = info.st_size if stat.S_ISREG(info.st_mode) else None
-            if self._raw.isatty():
-                # Typed by hand: read up to the first end of input (Ctrl+D), line by
-                # line, as a terminal gives it (a block read would wait for a second one).
-                self._raw = io.BytesIO(b"".join(iter(self._raw.readline, b"")))
-            head = self._raw.read(2)  # blocks until 2 bytes or the end, even on a pipe
-            rejoined = _Rejoined(head, self._raw)
-            self._bytes: gzip.GzipFile | _Rejoined = (
-                gzip.GzipFile(fileobj=rejoined, mode="rb") if head == b"\x1f\x8b" else rejoined
-            )
-        except BaseException:
-            self.close()
-            raise
-
-    def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes of the log (decompressed); b"" at the end."""
-        return self._bytes.read(size)
-
-    def position(self) -> int | None:
-        """How many bytes of the input (compressed, for gzip) have been read, if known."""
-        return self._raw.tell() if self.size is not None else None
-
-    def close(self) -> None:
-        """Close the gzip reader and the file (never standard input)."""
-        reader = getattr(self, "_bytes", None)  # absent when __init__ failed early
-        if isinstance(reader, gzip.GzipFile):
-            reader.close()
-        if self._opened is not sys.stdin.buffer:
-            self._opened.close()
-
-
-class _Rejoined:
-    """The bytes already read from a stream, then the rest of it."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            head, self._head = self._head, b""
-            if size < 0:
-                return head + self._rest.read()
-            return head + self._rest.read(max(size - len(head), 0))
-        return self._rest.read(size)
-
-    def seek(self, offset: int) -> int:
-        """Not seekable: a log is read once, front to back."""
-        raise io.UnsupportedOperation("a log is read front to back")
+            self._count(unescape(raw) if b"\\" in raw else raw, 1, iso, address)

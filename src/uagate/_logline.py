@@ -1,0 +1,243 @@
+"""What one access log line says: its User-Agent, day and client address.
+
+Two formats: the nginx/Apache combined log format and JSON lines with a
+``user_agent`` (or ``http_user_agent``) field. Log text is hostile input: every
+regular expression here runs in linear time at any length (no unbounded repeat
+that can backtrack over another), and quoted fields are read by a linear scan.
+Days must be real calendar dates written in ASCII digits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from itertools import repeat
+
+__all__ = [
+    "clf_day",
+    "combined_fields",
+    "json_fields",
+    "json_record",
+    "shared_day",
+    "tail_user_agent",
+    "unescape",
+]
+
+_MONTHS = {
+    name.encode(): number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+# Dates in ASCII digits only (a str pattern's \d would take other scripts' digits).
+# (Each ends where its last number does: "27/Nov/99999" and "2026-11-279" are no dates.)
+_CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})(?![0-9A-Za-z])")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
+# host ident user [time] "request" status size "referer" "user-agent" [anything else]:
+# the regular expressions read what comes before a quoted field, _quoted_end() the
+# fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
+# most) and the time after the day to its "]" (64 at most): bounded repeats of
+# classes that cannot pass those brackets, so there is one way to match, found at once.
+_HEAD = re.compile(
+    rb"\S{1,255} \S{1,255} [^\[]{0,255} "  # host ident user (each at most 255 bytes)
+    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})(?![0-9A-Za-z])[^\]]{0,64}\] "'  # [time], request's "
+)
+_STATUS = re.compile(rb' [0-9]{3} \S+ "')
+_BRACKET = repeat(b"[")
+_ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
+_UA_FIELDS = ("user_agent", "http_user_agent")
+# The fields of a JSON log record that may hold the client's address, first found first.
+_ADDRESS_FIELDS = (
+    "remote_addr",
+    "client_ip",
+    "ip",
+    "remote_ip",
+    "client_addr",
+    "clientip",
+    "client",
+)
+_TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
+
+
+def _quoted_end(line: bytes, start: int) -> int:
+    r"""Where the quoted field whose text starts at ``start`` closes (its quote), or -1.
+
+    A field's text is bytes other than a quote or a backslash, and backslash
+    escapes of any one byte (``\"``, ``\\``, ``\x22``), so it closes at the first
+    quote after an even run of backslashes. Each byte is looked at a bounded
+    number of times: linear at any length.
+    """
+    at = start
+    while True:
+        quote = line.find(b'"', at)
+        if quote < 0:
+            return -1
+        # The backslashes just before this quote (a run never reaches back past
+        # `at`, which follows the opening quote or a quote that was escaped).
+        run = quote - at - len(line[at:quote].rstrip(b"\\"))
+        if run % 2 == 0:
+            return quote
+        at = quote + 1
+
+
+def combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """The day (``27/Nov/2026``), the raw User-Agent and what follows it, of a combined line.
+
+    None when the line (without its newline) is not one:
+    ``host ident user [time] "request" status size "referer" "user-agent"``,
+    then anything (``fields[2]``, empty on a plain combined line).
+    """
+    head = _HEAD.match(line)
+    if head is None:
+        return None
+    end = _quoted_end(line, head.end())  # the request
+    if end < 0:
+        return None
+    status = _STATUS.match(line, end + 1)
+    if status is None:
+        return None
+    end = _quoted_end(line, status.end())  # the referer
+    if end < 0 or not line.startswith(b' "', end + 1):
+        return None
+    start = end + 3
+    end = _quoted_end(line, start)  # the User-Agent
+    if end < 0:
+        return None
+    return head.group(1), line[start:end], line[end + 1 :]
+
+
+def tail_user_agent(tail: bytes) -> bytes | None:
+    """The User-Agent in what follows a line's last '" "', or None if it is not one."""
+    tail = tail.rstrip(b"\r")
+    if not tail.endswith(b'"'):
+        return None  # a truncated line
+    raw = tail[:-1]
+    if raw.count(b'"') != raw.count(b'\\"'):
+        return None  # more fields after it, or no '" "' at all: not the fast path's shape
+    return unescape(raw) if b"\\" in raw else raw
+
+
+def shared_day(block: bytes, lines: list[bytes]) -> bytes | None:
+    """The day (``27/Nov/2026``) of every line of the block, if they are plain combined lines.
+
+    That is: each line's first ``[`` opens that day's timestamp, and the block
+    holds exactly six double quotes a line (request, referer and User-Agent,
+    none escaped with a quote of its own). Then the User-Agent of every line is
+    the text after its last ``" "``. Anything else (a block that spans
+    midnight, a blank, odd or truncated line, a field after the User-Agent)
+    takes the line-by-line path. All of it runs in C, not a loop per line.
+    """
+    first = lines[0]
+    start = first.find(b"[") + 1
+    day = first[start : start + 11]
+    if not start or clf_day(day) is None or lines[-1]:
+        return None
+    lines = lines[:-1]  # the empty text after the block's last newline
+    stamp = b"[" + day + b":"
+    at_first_bracket = map(bytes.startswith, lines, repeat(stamp), map(bytes.find, lines, _BRACKET))
+    if not all(at_first_bracket) or block.count(b'"') != 6 * len(lines):
+        return None
+    return day
+
+
+def json_record(line: bytes) -> dict[str, object] | None:
+    """The parsed record of a JSON line with a User-Agent field, else None."""
+    line = line.strip().removeprefix(b"\xef\xbb\xbf")  # a byte order mark may start a file
+    if not line.startswith(b"{"):
+        return None
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
+        return None
+    if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
+        return None
+    return record
+
+
+def json_fields(line: bytes) -> tuple[bytes, str | None, bytes | None] | None:
+    """The raw User-Agent, the day and the client address of a JSON log line.
+
+    None when the line is not a record with a User-Agent field, or that field
+    is neither text nor null (null reads as an empty User-Agent).
+    """
+    record = json_record(line)
+    if record is None:
+        return None
+    value = next((record[name] for name in _UA_FIELDS if name in record), None)
+    if value is not None and not isinstance(value, str):
+        return None
+    raw = b"" if value is None else value.encode("utf-8", "replace")
+    return raw, _record_day(record), _record_address(record)
+
+
+def _iso_day(year: int, month: int, day: int) -> str | None:
+    """The day as ``YYYY-MM-DD`` if it is a real calendar date (years 1 to 9999), else None."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # 0000-00-00, 2026-02-30, ...
+        return None
+
+
+def clf_day(value: bytes) -> str | None:
+    """``27/Nov/2026`` as ``2026-11-27``; None when it is not a real date in ASCII digits."""
+    found = _CLF_DAY.match(value)
+    if found is None:
+        return None
+    day, month, year = found.groups()
+    number = _MONTHS.get(month)
+    return None if number is None else _iso_day(int(year), number, int(day))
+
+
+def _record_day(record: dict[str, object]) -> str | None:
+    """The day of a JSON log record, from the first of its time fields that is a time."""
+    for name in _TIME_FIELDS:
+        day = _day_of(record.get(name))
+        if day is not None:
+            return day
+    return None
+
+
+def _record_address(record: dict[str, object]) -> bytes | None:
+    """The client address of a JSON log record: its first address field that is text."""
+    for name in _ADDRESS_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            return value.encode("utf-8", "replace")
+    return None
+
+
+def _day_of(value: object) -> str | None:
+    """A JSON time value (ISO 8601, ``27/Nov/2026:...``, epoch seconds or ms) as a day."""
+    if isinstance(value, str):
+        found = _ISO_DAY.match(value)
+        if found is not None:
+            year, month, day = map(int, found.groups())
+            return _iso_day(year, month, day)
+        return clf_day(value[:12].encode("latin-1", "replace"))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            seconds = value / 1000 if value > 1e11 else value  # milliseconds
+            # isoformat, not strftime: the year 999 is "0999", and sorts before 2026.
+            return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def unescape(raw: bytes) -> bytes:
+    r"""Undo the escapes nginx (``\xHH``) and Apache (``\"``, ``\\``) write in logs.
+
+    Except those of control characters (``\x1B``, ``\x07``, ... and ``\x7F``):
+    they stay as written, so that no escape sequence the log kept harmless
+    becomes a real one in a family name that is then shown.
+    """
+
+    def one(match: re.Match[bytes]) -> bytes:
+        escaped = match.group(1)
+        if escaped[:1] == b"x":
+            code = int(escaped[1:], 16)
+            return match.group(0) if code < 0x20 or code == 0x7F else bytes([code])
+        return escaped
+
+    return _ESCAPE.sub(one, raw)
