@@ -8,6 +8,7 @@ gated request. Header text is hostile: at most the first 1,024 characters and
 
 from __future__ import annotations
 
+from uagate._headers import HEADER_LIMIT
 from uagate._locales import exactly, language_for
 
 __all__ = ["negotiate_language", "prefers_json"]
@@ -21,7 +22,7 @@ def _weighted(header: str) -> list[tuple[str, float]]:
     as 0 (not acceptable).
     """
     items = []
-    read = header[:1024] if len(header) <= 1024 else header[:1024].rpartition(",")[0]
+    read = header if len(header) <= HEADER_LIMIT else header[:HEADER_LIMIT].rpartition(",")[0]
     for item in read.split(",")[:32]:
         value, _, params = item.strip().partition(";")
         quality = 1.0

@@ -17,6 +17,7 @@ from typing import Any
 import user_agents
 
 from uagate._bounded import BoundedTable
+from uagate._headers import HEADER_LIMIT
 from uagate._log import log_once
 from uagate._native import Matcher, browser_matcher, literal_matcher
 
@@ -328,13 +329,12 @@ _BRAND = re.compile(
     r'[ \t]{0,64}"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64})"'  # "Brand"
     r'[ \t]{0,64};[ \t]{0,64}v[ \t]{0,64}=[ \t]{0,64}"([0-9.]{1,32})"[ \t]{0,64}(,|$)'  # ;v="124",
 )
-_MAX_HINT_LENGTH = 1024
 _MAX_BRANDS = 16
 
 
 def _brand_list(value: str | None) -> dict[str, tuple[int, ...]] | None:
     """Brands and versions of a ``Sec-CH-UA`` style header; None when absent or malformed."""
-    if not value or len(value) > _MAX_HINT_LENGTH:
+    if not value or len(value) > HEADER_LIMIT:
         return None
     brands: dict[str, tuple[int, ...]] = {}
     position = 0

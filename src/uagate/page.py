@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from uagate._bounded import BoundedTable
-from uagate._headers import VERDICT_HEADERS
+from uagate._headers import HEADER_LIMIT, VERDICT_HEADERS
 from uagate._locales import (
     ALIASES,
     FONT_STACKS,
@@ -82,6 +82,9 @@ DEFAULT_STATUS_CODE = 406
 #: ``allow_continue``, ``Cookie`` too): the verdict reads the User-Agent and, for
 #: IE-like strings, the client hints; the page reads Accept and Accept-Language.
 VARY = (*VERDICT_HEADERS, "Accept", "Accept-Language")
+
+# One character more of Accept and Accept-Language than is read, so that a cut range shows.
+_READ = HEADER_LIMIT + 1
 
 _WEBSOCKET_DENIAL = "websocket.http.response"
 _RawHeaders = tuple[tuple[bytes, bytes], ...]
@@ -298,9 +301,9 @@ class Page:
         return self.answer(
             verdict,
             continue_url,
-            accept=None if accept is None else accept[:1025].decode("latin-1"),
+            accept=None if accept is None else accept[:_READ].decode("latin-1"),
             accept_language=(
-                None if accept_language is None else accept_language[:1025].decode("latin-1")
+                None if accept_language is None else accept_language[:_READ].decode("latin-1")
             ),
             head=scope.get("method") == "HEAD",
         )
@@ -339,8 +342,8 @@ class Page:
             verdict.reason._value_,  # a str: hashing the member (or reading .value) runs Python
             None if client is None else (client.family, client.version),
             scope["method"],
-            None if accept is None else accept[:1025],
-            None if accept_language is None else accept_language[:1025],
+            None if accept is None else accept[:_READ],
+            None if accept_language is None else accept_language[:_READ],
         )
         try:
             found = self._kept.data.get(key)
