@@ -1,4 +1,10 @@
-"""The ``uagate`` command, each subcommand run as a real subprocess."""
+"""The ``uagate`` command: each subcommand run in-process, through ``uagate.cli.main``.
+
+The ``run_cli`` fixture (conftest.py) gives the exit status, standard output and
+standard error. A few tests run a real process, for what only one shows: the
+console script and ``python -m uagate`` themselves, a server on 127.0.0.1, a
+terminal, the locale's encoding, and /dev/stdin.
+"""
 
 from __future__ import annotations
 
@@ -18,37 +24,38 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
+from uvicorn.importer import import_from_string
 
-from uagate import UAGateMiddleware
+from uagate import UAGateMiddleware, __version__
 from uagate.testing import CHROME, FIREFOX, GOOGLEBOT, IE6, IE8, IE11
 
-from .conftest import ROOT, free_port, locale_file, running_server
-from .test_middleware import hello_asgi
-
-UAGATE = [sys.executable, "-m", "uagate"]
-CHROME_100 = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/100.0.4896.60 Safari/537.36"
+from .conftest import (
+    CHROME_100,
+    ROOT,
+    SITE,
+    UAGATE,
+    RunCli,
+    combined,
+    free_port,
+    hello_asgi,
+    locale_file,
+    running_server,
 )
+
+# The console script, as pip installed it.
+SCRIPT = str(Path(sys.executable).parent / "uagate")
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
 
 
 def uagate(*args: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m uagate ARGS`` to its end (at most 60 s) and return what it did."""
+    """Run ``python -m uagate ARGS`` as a process, to its end (at most 60 s); what it did."""
     result = subprocess.run(
         [*UAGATE, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60, check=False
     )
     return subprocess.CompletedProcess(
         result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
-    )
-
-
-def combined(day: int, user_agent: str, path: str = "/") -> str:
-    """One nginx/Apache combined log line (the User-Agent already escaped as logged)."""
-    return (
-        f'203.0.113.7 - - [{day:02d}/Nov/2026:10:00:00 +0000] "GET {path} HTTP/1.1" 200 512 '
-        f'"https://example.com/" "{user_agent}"'
     )
 
 
@@ -84,11 +91,11 @@ def access_log(tmp_path: Path) -> Path:
     return path
 
 
-def scan_json(*args: str, stdin: bytes = b"") -> dict[str, object]:
+def scan_json(run_cli: RunCli, *args: str, stdin: bytes = b"") -> dict[str, object]:
     """``uagate scan --format json ARGS``, which must succeed, parsed."""
-    result = uagate("scan", "--format", "json", *args, stdin=stdin)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    result = run_cli("scan", "--format", "json", *args, stdin=stdin)
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
     assert isinstance(report, dict)
     return report
 
@@ -101,35 +108,35 @@ def subset(report: dict[str, object], keys: Mapping[str, object]) -> dict[str, o
 # check
 
 
-def test_check_prints_gated_and_exits_1_for_ie() -> None:
+def test_check_prints_gated_and_exits_1_for_ie(run_cli: RunCli) -> None:
     """Check IE11: one line saying gated, why, the family and version; exit status 1."""
-    result = uagate("check", IE11)
-    assert result.returncode == 1
-    assert result.stdout.split()[:4] == ["gated", "internet-explorer", "IE", "11.0"]
-    assert "engine=Trident/7.0" in result.stdout
-    assert "bot=no" in result.stdout
+    result = run_cli("check", IE11)
+    assert result.code == 1
+    assert result.out.split()[:4] == ["gated", "internet-explorer", "IE", "11.0"]
+    assert "engine=Trident/7.0" in result.out
+    assert "bot=no" in result.out
 
 
-def test_check_prints_passed_and_exits_0_for_chrome() -> None:
+def test_check_prints_passed_and_exits_0_for_chrome(run_cli: RunCli) -> None:
     """Check with Chrome's User-Agent passes, exit status 0."""
-    result = uagate("check", CHROME)
-    assert result.returncode == 0
-    assert result.stdout.split()[:3] == ["passed", "supported", "Chrome"]
+    result = run_cli("check", CHROME)
+    assert result.code == 0
+    assert result.out.split()[:3] == ["passed", "supported", "Chrome"]
 
 
-def test_check_reads_standard_input_one_user_agent_a_line() -> None:
+def test_check_reads_standard_input_one_user_agent_a_line(run_cli: RunCli) -> None:
     """Without arguments, each non-blank line of standard input is checked."""
-    result = uagate("check", stdin=f"{CHROME}\n\n{IE6}\r\n".encode())
-    assert result.returncode == 1
-    verdicts = [line.split()[0] for line in result.stdout.splitlines()]
+    result = run_cli("check", stdin=f"{CHROME}\n\n{IE6}\r\n".encode())
+    assert result.code == 1
+    verdicts = [line.split()[0] for line in result.out.splitlines()]
     assert verdicts == ["passed", "gated"]
 
 
-def test_check_json_is_one_object_a_line() -> None:
+def test_check_json_is_one_object_a_line(run_cli: RunCli) -> None:
     """--json prints one JSON object per User-Agent with the verdict's fields."""
-    result = uagate("check", "--json", IE11, GOOGLEBOT)
-    assert result.returncode == 1
-    records = [json.loads(line) for line in result.stdout.splitlines()]
+    result = run_cli("check", "--json", IE11, GOOGLEBOT)
+    assert result.code == 1
+    records = [json.loads(line) for line in result.out.splitlines()]
     assert records[0] == {
         "user_agent": IE11,
         "gated": True,
@@ -143,40 +150,51 @@ def test_check_json_is_one_object_a_line() -> None:
     assert (records[1]["gated"], records[1]["bot"]) == (False, True)
 
 
-def test_check_policy_modern_gates_old_chrome() -> None:
+def test_check_policy_modern_gates_old_chrome(run_cli: RunCli) -> None:
     """--policy modern gates Chrome 100, which the default policy passes."""
-    assert uagate("check", CHROME_100).returncode == 0
-    result = uagate("check", "--policy", "modern", CHROME_100)
-    assert result.returncode == 1
-    assert result.stdout.split()[:2] == ["gated", "outdated"]
+    assert run_cli("check", CHROME_100).code == 0
+    result = run_cli("check", "--policy", "modern", CHROME_100)
+    assert result.code == 1
+    assert result.out.split()[:2] == ["gated", "outdated"]
 
 
 @pytest.mark.parametrize(
     "args",
     [["check", "--policy", "strict", IE11], [], ["nosuchcommand"], ["scan", "--format", "xml"]],
 )
-def test_usage_errors_exit_2(args: list[str]) -> None:
+def test_usage_errors_exit_2(run_cli: RunCli, args: list[str]) -> None:
     """A bad command line exits with status 2 and says what is wrong, no traceback."""
-    result = uagate(*args)
-    assert result.returncode == 2
-    assert "error:" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = run_cli(*args)
+    assert result.code == 2
+    assert "error:" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_console_script_is_installed() -> None:
     """The ``uagate`` console script runs the same command."""
-    script = Path(sys.executable).parent / "uagate"
-    result = subprocess.run([str(script), "check", IE8], capture_output=True, timeout=60)
+    result = subprocess.run([SCRIPT, "check", IE8], capture_output=True, timeout=60)
     assert result.returncode == 1
     assert result.stdout.startswith(b"gated")
+
+
+def test_console_script_prints_its_version() -> None:
+    """``uagate --version`` names the installed version, and exits 0."""
+    result = subprocess.run([SCRIPT, "--version"], capture_output=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"uagate {__version__}\n".encode(),
+        b"",
+    )
 
 
 # scan
 
 
-def test_scan_combined_log_counts_requests_gated_bots_and_bad_lines(access_log: Path) -> None:
+def test_scan_combined_log_counts_requests_gated_bots_and_bad_lines(
+    run_cli: RunCli, access_log: Path
+) -> None:
     """A combined log with escapes, a malformed and a truncated line is counted exactly."""
-    report = scan_json(str(access_log))
+    report = scan_json(run_cli, str(access_log))
     assert subset(report, EXPECTED) == EXPECTED
     assert report["passed"] == 6
     assert report["distinct_user_agents"] == 7
@@ -185,17 +203,17 @@ def test_scan_combined_log_counts_requests_gated_bots_and_bad_lines(access_log: 
     ]
 
 
-def test_scan_reports_the_share_gated_per_day(access_log: Path) -> None:
+def test_scan_reports_the_share_gated_per_day(run_cli: RunCli, access_log: Path) -> None:
     """Combined logs carry timestamps: requests, gated and share per day."""
-    days = scan_json(str(access_log))["days"]
+    days = scan_json(run_cli, str(access_log))["days"]
     assert isinstance(days, list)
     assert [{k: day[k] for k in ("day", "requests", "gated")} for day in days] == EXPECTED_DAYS
     assert [day["gated_share"] for day in days] == [0.6, round(3 / 7, 6)]
 
 
-def test_scan_lists_gated_clients_by_family_and_version(access_log: Path) -> None:
+def test_scan_lists_gated_clients_by_family_and_version(run_cli: RunCli, access_log: Path) -> None:
     """The gated requests are broken down by family and major version, most first."""
-    report = scan_json(str(access_log))
+    report = scan_json(run_cli, str(access_log))
     assert report["gated_by_client"] == [  # most first, then alphabetically
         {"client": "IE 11", "requests": 3},
         {"client": "IE 6", "requests": 1},
@@ -204,12 +222,12 @@ def test_scan_lists_gated_clients_by_family_and_version(access_log: Path) -> Non
     ]
 
 
-def test_scan_one_day_log_with_escapes(tmp_path: Path) -> None:
+def test_scan_one_day_log_with_escapes(run_cli: RunCli, tmp_path: Path) -> None:
     """A log of one day (the fast path) unescapes Apache and nginx escapes alike."""
     path = tmp_path / "one-day.log"
     lines = [combined(5, IE9_APACHE_ESCAPED), combined(5, IE8_NGINX_ESCAPED), combined(5, CHROME)]
     path.write_text("\n".join(lines * 100) + "\n")
-    report = scan_json(str(path))
+    report = scan_json(run_cli, str(path))
     assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 300, "gated": 200}
     assert report["gated_by_client"] == [
         {"client": "IE 8", "requests": 100},
@@ -217,23 +235,23 @@ def test_scan_one_day_log_with_escapes(tmp_path: Path) -> None:
     ]
 
 
-def test_scan_reads_gzip_files(tmp_path: Path) -> None:
+def test_scan_reads_gzip_files(run_cli: RunCli, tmp_path: Path) -> None:
     """A .gz log gives the same counts as the log itself."""
     path = tmp_path / "access.log.gz"
     path.write_bytes(gzip.compress(LOG))
-    assert subset(scan_json(str(path)), EXPECTED) == EXPECTED
+    assert subset(scan_json(run_cli, str(path)), EXPECTED) == EXPECTED
 
 
-def test_scan_adds_up_several_files_and_standard_input(access_log: Path) -> None:
+def test_scan_adds_up_several_files_and_standard_input(run_cli: RunCli, access_log: Path) -> None:
     """Files and '-' (standard input) are read in turn and added up."""
-    report = scan_json(str(access_log), "-", stdin=LOG)
+    report = scan_json(run_cli, str(access_log), "-", stdin=LOG)
     assert (report["requests"], report["gated"]) == (24, 12)
     files = report["files"]
     assert isinstance(files, list)
     assert [entry["name"] for entry in files] == [str(access_log), "-"]
 
 
-def test_scan_json_lines(tmp_path: Path) -> None:
+def test_scan_json_lines(run_cli: RunCli, tmp_path: Path) -> None:
     """JSON lines: user_agent or http_user_agent, time fields, bad records counted."""
     path = tmp_path / "access.jsonl"
     records = [
@@ -244,7 +262,7 @@ def test_scan_json_lines(tmp_path: Path) -> None:
     ]
     text = "\n".join(json.dumps(record) for record in records)
     path.write_text(text + '\n{"user_agent": 5}\nnot json\n{"status": 200}\n{"user_agent": "Moz')
-    report = scan_json(str(path))
+    report = scan_json(run_cli, str(path))
     assert subset(report, {"requests": 0, "gated": 0, "unreadable_lines": 0}) == {
         "requests": 4,
         "gated": 2,
@@ -257,36 +275,36 @@ def test_scan_json_lines(tmp_path: Path) -> None:
     assert report["files"][0]["format"] == "jsonl"  # type: ignore[index]
 
 
-def test_scan_one_user_agent_a_line_from_standard_input() -> None:
+def test_scan_one_user_agent_a_line_from_standard_input(run_cli: RunCli) -> None:
     """Plain User-Agent lines on standard input; blank lines are not requests."""
-    report = scan_json(stdin=f"{IE11}\n{CHROME}\n\n{IE6}\n{IE6}".encode())
+    report = scan_json(run_cli, stdin=f"{IE11}\n{CHROME}\n\n{IE6}\n{IE6}".encode())
     assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 4, "gated": 3}
     assert report["days"] == []
     assert report["files"][0]["format"] == "user-agent"  # type: ignore[index]
 
 
-def test_scan_an_empty_input_reports_zero() -> None:
+def test_scan_an_empty_input_reports_zero(run_cli: RunCli) -> None:
     """Nothing to read is no error: zero requests."""
-    report = scan_json(stdin=b"")
+    report = scan_json(run_cli, stdin=b"")
     assert subset(report, {"requests": 0, "gated": 0}) == {"requests": 0, "gated": 0}
 
 
-def test_scan_table_output(access_log: Path) -> None:
+def test_scan_table_output(run_cli: RunCli, access_log: Path) -> None:
     """The default table shows the totals, the gated clients and the days."""
-    result = uagate("scan", str(access_log))
-    assert result.returncode == 0
-    rows = {line.split("  ")[0].strip(): line for line in result.stdout.splitlines() if line}
+    result = run_cli("scan", str(access_log))
+    assert result.code == 0
+    rows = {line.split("  ")[0].strip(): line for line in result.out.splitlines() if line}
     assert rows["requests"].split()[-1] == "12"
     assert rows["gated"].split()[-2:] == ["6", "(50.00%)"]
     assert rows["unreadable lines"].split()[-1] == "2"
-    assert "2026-11-02" in result.stdout
-    assert "IE 11" in result.stdout
+    assert "2026-11-02" in result.out
+    assert "IE 11" in result.out
 
 
-def test_scan_csv_output(access_log: Path) -> None:
+def test_scan_csv_output(run_cli: RunCli, access_log: Path) -> None:
     """--format csv is one table: section, key, requests, gated, share."""
-    result = uagate("scan", "--format", "csv", str(access_log))
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    result = run_cli("scan", "--format", "csv", str(access_log))
+    rows = list(csv.DictReader(io.StringIO(result.out)))
     by_key = {(row["section"], row["key"]): row for row in rows}
     assert by_key[("total", "all")]["requests"] == "12"
     assert by_key[("total", "all")]["gated"] == "6"
@@ -320,10 +338,12 @@ class _Fields(HTMLParser):
             self._field = None
 
 
-def test_scan_html_report_matches_the_json(access_log: Path, tmp_path: Path) -> None:
+def test_scan_html_report_matches_the_json(
+    run_cli: RunCli, access_log: Path, tmp_path: Path
+) -> None:
     """--html writes one self-contained page whose figures are those of --format json."""
     page = tmp_path / "report.html"
-    report = scan_json(str(access_log), "--html", str(page))
+    report = scan_json(run_cli, str(access_log), "--html", str(page))
     parser = _Fields()
     parser.feed(page.read_text(encoding="utf-8"))
     fields = parser.fields
@@ -340,29 +360,29 @@ def test_scan_html_report_matches_the_json(access_log: Path, tmp_path: Path) -> 
     assert parser.loads == []  # no stylesheet, image or script from anywhere
 
 
-def test_scan_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
+def test_scan_missing_file_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     """A file that does not exist: exit status 2 and one line naming it."""
-    result = uagate("scan", str(tmp_path / "nope.log"))
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
+    result = run_cli("scan", str(tmp_path / "nope.log"))
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
         f"uagate: error: cannot read {tmp_path / 'nope.log'}: No such file or directory"
     ]
 
 
-def test_scan_corrupt_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+def test_scan_corrupt_gzip_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     """A .gz file cut short is reported, not a traceback."""
     path = tmp_path / "cut.log.gz"
     path.write_bytes(gzip.compress(LOG * 50)[:200])
-    result = uagate("scan", str(path))
-    assert result.returncode == 2
-    assert "cannot read" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = run_cli("scan", str(path))
+    assert result.code == 2
+    assert "cannot read" in result.err
+    assert "Traceback" not in result.err
 
 
-def test_scan_shows_no_progress_when_piped(access_log: Path) -> None:
-    """With standard error piped, nothing but the report is written."""
-    result = uagate("scan", str(access_log))
-    assert result.stderr == ""
+def test_scan_shows_no_progress_when_piped(run_cli: RunCli, access_log: Path) -> None:
+    """With standard error not a terminal, nothing but the report is written."""
+    result = run_cli("scan", str(access_log))
+    assert result.err == ""
 
 
 def test_scan_shows_progress_on_a_terminal(access_log: Path) -> None:
@@ -396,37 +416,45 @@ def test_scan_shows_progress_on_a_terminal(access_log: Path) -> None:
     assert json.loads(process.stdout)["requests"] == 12
 
 
-def test_scan_damaged_gzip_is_a_one_line_error(tmp_path: Path) -> None:
+def test_scan_damaged_gzip_is_a_one_line_error(run_cli: RunCli, tmp_path: Path) -> None:
     """A .gz file damaged in the middle is reported in one line, not a traceback."""
     data = bytearray(gzip.compress(LOG * 200))
     data[len(data) // 2] ^= 0xFF
     path = tmp_path / "damaged.log.gz"
     path.write_bytes(bytes(data))
-    result = uagate("scan", str(path))
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"uagate: error: cannot read {path}: ")
-    assert len(result.stderr.strip().splitlines()) == 1
+    result = run_cli("scan", str(path))
+    assert result.code == 2
+    assert result.err.startswith(f"uagate: error: cannot read {path}: ")
+    assert len(result.err.strip().splitlines()) == 1
 
 
-def test_scan_reads_gzip_from_standard_input() -> None:
+def test_scan_reads_gzip_from_standard_input(run_cli: RunCli) -> None:
     """A gzip stream on standard input is recognised and decompressed."""
-    report = scan_json("-", stdin=gzip.compress(LOG))
+    report = scan_json(run_cli, "-", stdin=gzip.compress(LOG))
     assert subset(report, EXPECTED) == EXPECTED
 
 
 def test_scan_reads_a_pipe_by_its_path(access_log: Path) -> None:
-    """A path that cannot be seeked (here /dev/stdin on a pipe) is read like a file."""
-    report = scan_json("/dev/stdin", stdin=access_log.read_bytes())
+    """A path that cannot be seeked (here /dev/stdin on a pipe) is read like a file.
+
+    A real process: its /dev/stdin is the pipe.
+    """
+    stdin = access_log.read_bytes()
+    result = uagate("scan", "--format", "json", "/dev/stdin", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
     assert subset(report, EXPECTED) == EXPECTED
 
 
-def test_scan_windows_line_endings_count_the_same() -> None:
+def test_scan_windows_line_endings_count_the_same(run_cli: RunCli) -> None:
     """CRLF line endings (and blank CRLF lines) give the same counts as LF."""
     crlf = LOG.replace(b"\n", b"\r\n") + b"\r\n"
-    assert subset(scan_json(stdin=crlf), EXPECTED) == EXPECTED
+    assert subset(scan_json(run_cli, stdin=crlf), EXPECTED) == EXPECTED
 
 
-def test_scan_json_lines_tolerate_indentation_and_huge_times(tmp_path: Path) -> None:
+def test_scan_json_lines_tolerate_indentation_and_huge_times(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     """Indented lines, a byte order mark and an absurd timestamp neither crash nor mislead."""
     lines = [
         "\ufeff" + json.dumps({"user_agent": IE11, "ts": 10**400}),
@@ -434,7 +462,7 @@ def test_scan_json_lines_tolerate_indentation_and_huge_times(tmp_path: Path) -> 
     ]
     path = tmp_path / "odd.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = scan_json(str(path))
+    report = scan_json(run_cli, str(path))
     assert subset(report, {"requests": 0, "gated": 0, "unreadable_lines": 0}) == {
         "requests": 2,
         "gated": 1,
@@ -450,7 +478,9 @@ REFERENCE = re.compile(
 GATED_AGENTS = {IE11, IE6, IE8}
 
 
-def test_scan_agrees_with_a_line_by_line_reading_on_a_long_odd_log(tmp_path: Path) -> None:
+def test_scan_agrees_with_a_line_by_line_reading_on_a_long_odd_log(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     """On a long log of five days with odd lines, counts match a plain line-by-line reading."""
     agents = [IE11, CHROME, FIREFOX, GOOGLEBOT, IE6, IE8, CHROME, FIREFOX]
     odd = [
@@ -481,7 +511,7 @@ def test_scan_agrees_with_a_line_by_line_reading_on_a_long_odd_log(tmp_path: Pat
         totals = expected_days.setdefault(f"2026-11-{found.group(1)}", [0, 0])
         totals[0] += 1
         totals[1] += is_gated
-    report = scan_json(str(path))
+    report = scan_json(run_cli, str(path))
     assert (report["requests"], report["gated"]) == (requests, gated)
     nonblank = sum(1 for line in lines if line)
     assert report["unreadable_lines"] == nonblank - requests
@@ -489,33 +519,15 @@ def test_scan_agrees_with_a_line_by_line_reading_on_a_long_odd_log(tmp_path: Pat
     assert days == expected_days
 
 
-def test_scan_skips_a_huge_line_without_newlines(tmp_path: Path) -> None:
+def test_scan_skips_a_huge_line_without_newlines(run_cli: RunCli, tmp_path: Path) -> None:
     """A 5 MB "line" is counted unreadable and skipped; the lines after it are still read."""
     path = tmp_path / "junk.log"
     path.write_bytes(LOG + b"x" * 5_000_000 + b"\n" + LOG)
-    report = scan_json(str(path))
+    report = scan_json(run_cli, str(path))
     assert (report["requests"], report["unreadable_lines"]) == (24, 5)
 
 
 # serve and demo
-
-
-SITE = """
-from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
-
-
-async def home(request):
-    return PlainTextResponse("hello from the site")
-
-
-app = Starlette(routes=[Route("/", home), Route("/health", home)])
-
-
-def create():
-    return app
-"""
 
 
 @pytest.fixture
@@ -525,11 +537,29 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("target", [["shop:app"], ["shop:create", "--factory"]])
-def test_serve_puts_the_gate_in_front_of_an_app(site: Path, target: list[str]) -> None:
-    """Serve MODULE:APP (or a factory): IE gets the gate page, Chrome reaches the app."""
+def served(run_cli: RunCli, *args: str) -> TestClient:
+    """Run ``uagate serve ARGS`` in-process; a client of the app uvicorn would serve.
+
+    ``uvicorn.run`` does here what it does first in a worker: import the app by its
+    import string (and call it, with factory=True), from the configuration the
+    command has set. test_console_script_serves_an_app_behind_the_gate runs a real one.
+    """
+    apps: list[ASGIApp] = []
+
+    def build(app: str, *, factory: bool = False, **options: object) -> None:
+        target = import_from_string(app)
+        apps.append(target() if factory else target)
+
+    result = run_cli("serve", *args, serve=build)
+    assert (result.code, result.err) == (0, ""), result.err
+    [app] = apps
+    return TestClient(app)
+
+
+def test_console_script_serves_an_app_behind_the_gate(site: Path) -> None:
+    """``uagate serve`` on 127.0.0.1: IE gets the gate page, Chrome reaches the app."""
     port = free_port()
-    command = [*UAGATE, "serve", *target, "--app-dir", str(site), "--port", str(port)]
+    command = [SCRIPT, "serve", "shop:app", "--app-dir", str(site), "--port", str(port)]
     url = f"http://127.0.0.1:{port}/"
     with running_server(command, url, site / "server.log"):
         ie = httpx.get(url, headers={"User-Agent": IE11})
@@ -539,13 +569,23 @@ def test_serve_puts_the_gate_in_front_of_an_app(site: Path, target: list[str]) -
     assert (chrome.status_code, chrome.text) == (200, "hello from the site")
 
 
-def test_serve_report_only_lets_ie_through(site: Path) -> None:
+@pytest.mark.parametrize("target", [["shop:app"], ["shop:create", "--factory"]])
+def test_serve_puts_the_gate_in_front_of_an_app(
+    run_cli: RunCli, site: Path, target: list[str]
+) -> None:
+    """Serve MODULE:APP (or a factory): IE gets the gate page, Chrome reaches the app."""
+    client = served(run_cli, *target, "--app-dir", str(site), "--port", str(free_port()))
+    ie = client.get("/", headers={"User-Agent": IE11})
+    chrome = client.get("/", headers={"User-Agent": CHROME})
+    assert ie.status_code == 406
+    assert f"<h1>{HEADING}</h1>" in ie.text
+    assert (chrome.status_code, chrome.text) == (200, "hello from the site")
+
+
+def test_serve_report_only_lets_ie_through(run_cli: RunCli, site: Path) -> None:
     """Serve --report-only: IE reaches the app."""
-    port = free_port()
-    command = [*UAGATE, "serve", "shop:app", "--app-dir", str(site), "--port", str(port)]
-    url = f"http://127.0.0.1:{port}/"
-    with running_server([*command, "--report-only"], url, site / "server.log"):
-        ie = httpx.get(url, headers={"User-Agent": IE11})
+    client = served(run_cli, "shop:app", "--app-dir", str(site), "--report-only")
+    ie = client.get("/", headers={"User-Agent": IE11})
     assert (ie.status_code, ie.text) == (200, "hello from the site")
 
 
@@ -557,34 +597,33 @@ def test_serve_report_only_lets_ie_through(site: Path) -> None:
         ("shop", 'must be in format "<module>:<attribute>"'),
     ],
 )
-def test_serve_bad_import_string_is_a_one_line_error(site: Path, target: str, says: str) -> None:
+def test_serve_bad_import_string_is_a_one_line_error(
+    run_cli: RunCli, site: Path, target: str, says: str
+) -> None:
     """A bad MODULE:APP exits with status 2 and one line, not a traceback."""
-    result = uagate("serve", target, "--app-dir", str(site), "--port", str(free_port()))
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
+    result = run_cli("serve", target, "--app-dir", str(site), "--port", str(free_port()))
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"uagate: error: cannot serve {target}: ")
     assert says in lines[0]
 
 
-def test_serve_exclude_path_lets_ie_reach_that_path(site: Path) -> None:
+def test_serve_exclude_path_lets_ie_reach_that_path(run_cli: RunCli, site: Path) -> None:
     """With --exclude-path /health, IE reaches /health and is gated elsewhere."""
-    port = free_port()
-    command = [*UAGATE, "serve", "shop:app", "--app-dir", str(site), "--port", str(port)]
-    url = f"http://127.0.0.1:{port}/"
-    with running_server([*command, "--exclude-path", "/health"], url, site / "server.log"):
-        health = httpx.get(url + "health", headers={"User-Agent": IE11})
-        home = httpx.get(url, headers={"User-Agent": IE11})
+    client = served(run_cli, "shop:app", "--app-dir", str(site), "--exclude-path", "/health")
+    health = client.get("/health", headers={"User-Agent": IE11})
+    home = client.get("/", headers={"User-Agent": IE11})
     assert (health.status_code, health.text) == (200, "hello from the site")
     assert home.status_code == 406
 
 
-def test_serve_bad_gate_option_is_a_one_line_error(site: Path) -> None:
+def test_serve_bad_gate_option_is_a_one_line_error(run_cli: RunCli, site: Path) -> None:
     """An option the middleware refuses (status 302) is reported before serving."""
-    result = uagate("serve", "shop:app", "--app-dir", str(site), "--status-code", "302")
-    assert result.returncode == 2
-    assert "status_code" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    result = run_cli("serve", "shop:app", "--app-dir", str(site), "--status-code", "302")
+    assert result.code == 2
+    assert "status_code" in result.err
+    assert len(result.err.strip().splitlines()) == 1
 
 
 def test_demo_command_serves_the_demo(tmp_path: Path) -> None:
@@ -615,33 +654,33 @@ def test_demo_log_level_warning_hides_the_gated_records(tmp_path: Path) -> None:
 # page
 
 
-def test_page_prints_the_page_the_gate_sends() -> None:
+def test_page_prints_the_page_the_gate_sends(run_cli: RunCli) -> None:
     """Uagate page prints, byte for byte, the body IE gets from the middleware."""
-    result = uagate("page")
-    assert result.returncode == 0
-    assert f"<h1>{HEADING}</h1>" in result.stdout
-    assert MESSAGE in result.stdout
+    result = run_cli("page")
+    assert result.code == 0
+    assert f"<h1>{HEADING}</h1>" in result.out
+    assert MESSAGE in result.out
     served = TestClient(UAGateMiddleware(hello_asgi)).get("/", headers={"User-Agent": IE11})
-    assert result.stdout.encode() == served.content
+    assert result.out.encode() == served.content
 
 
-def test_page_in_another_language() -> None:
+def test_page_in_another_language(run_cli: RunCli) -> None:
     """--lang de prints the German page."""
-    result = uagate("page", "--lang", "de")
-    assert '<html lang="de"' in result.stdout
-    assert HEADING not in result.stdout
+    result = run_cli("page", "--lang", "de")
+    assert '<html lang="de"' in result.out
+    assert HEADING not in result.out
 
 
-def test_page_as_problem_json() -> None:
+def test_page_as_problem_json(run_cli: RunCli) -> None:
     """--format json prints the problem+json body API clients get."""
-    problem = json.loads(uagate("page", "--format", "json").stdout)
+    problem = json.loads(run_cli("page", "--format", "json").out)
     assert problem["type"] == "urn:uagate:unsupported-browser"
     assert problem["status"] == 406
     assert problem["title"] == HEADING
 
 
 def test_page_is_utf8_whatever_the_locale() -> None:
-    """With an ASCII-only locale the French page still comes out, as UTF-8."""
+    """With an ASCII-only locale the French page still comes out, as UTF-8 (a real process)."""
     result = subprocess.run(
         [*UAGATE, "page", "--lang", "fr"],
         capture_output=True,
@@ -655,6 +694,6 @@ def test_page_is_utf8_whatever_the_locale() -> None:
     assert not french["heading"].isascii()
 
 
-def test_page_unknown_language_is_a_usage_error() -> None:
+def test_page_unknown_language_is_a_usage_error(run_cli: RunCli) -> None:
     """--lang xx is refused with status 2."""
-    assert uagate("page", "--lang", "xx").returncode == 2
+    assert run_cli("page", "--lang", "xx").code == 2

@@ -1,8 +1,9 @@
-"""The ``uagate`` command as an operator uses it, each step run as a real subprocess.
+"""The ``uagate`` command as an operator uses it, each step run in-process (``run_cli``).
 
 Report-only serving with its log, a policy of one's own given as an import
 string, visitors counted in access logs, the HTML report read back and checked
 against the JSON, the page's variants, and ``check`` waiting on a terminal.
+Serving, whose log is the server's output, and a terminal take a real process.
 No test asserts a time.
 """
 
@@ -15,7 +16,6 @@ import os
 import pty
 import re
 import subprocess
-import sys
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,12 +27,16 @@ from starlette.testclient import TestClient
 from uagate import Policy, UAGateMiddleware
 from uagate.testing import CHROME, GOOGLEBOT, IE11, IE11_COMPATIBILITY_VIEW
 
-from .conftest import free_port, running_server
-from .test_cli import CHROME_100, SITE, UAGATE, combined, uagate
-from .test_middleware import hello_asgi
-
-# The console script: unlike ``python -m``, it does not put the current directory on sys.path.
-SCRIPT = str(Path(sys.executable).parent / "uagate")
+from .conftest import (
+    CHROME_100,
+    SITE,
+    UAGATE,
+    RunCli,
+    combined,
+    free_port,
+    hello_asgi,
+    running_server,
+)
 
 POLICIES = """
 from uagate import Policy
@@ -52,16 +56,6 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "leaves.py").write_text("import sys\n\nsys.exit('leaving at import')\n")
     (tmp_path / "needs.py").write_text("import uagate_no_such_dependency\n")
     return tmp_path
-
-
-def run_in(folder: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
-    """Run the ``uagate`` console script in ``folder``, to its end (at most 60 s)."""
-    result = subprocess.run(
-        [SCRIPT, *args], input=stdin, capture_output=True, cwd=folder, timeout=60, check=False
-    )
-    return subprocess.CompletedProcess(
-        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
-    )
 
 
 # 1. Report-only is visible: the uagate logger's records in the server's output
@@ -105,15 +99,15 @@ def test_serve_logs_gated_requests_but_not_passed_ones(project: Path) -> None:
     assert "uagate:" not in output
 
 
-def test_serve_log_level_is_one_of_uvicorns() -> None:
+def test_serve_log_level_is_one_of_uvicorns(run_cli: RunCli) -> None:
     """An unknown --log-level is a usage error, not a trace from uvicorn."""
-    result = uagate("serve", "shop:app", "--log-level", "loud")
-    assert result.returncode == 2
-    assert "invalid choice: 'loud'" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = run_cli("serve", "shop:app", "--log-level", "loud")
+    assert result.code == 2
+    assert "invalid choice: 'loud'" in result.err
+    assert "Traceback" not in result.err
 
 
-def test_serve_refuses_an_app_that_has_a_gate_of_its_own(project: Path) -> None:
+def test_serve_refuses_an_app_that_has_a_gate_of_its_own(run_cli: RunCli, project: Path) -> None:
     """An app with UAGateMiddleware inside would keep gating under --report-only: refused."""
     (project / "gated_shop.py").write_text(
         "from starlette.applications import Starlette\n"
@@ -123,30 +117,34 @@ def test_serve_refuses_an_app_that_has_a_gate_of_its_own(project: Path) -> None:
         "wrapped = UAGateMiddleware(Starlette())\n"
     )
     for target in ("gated_shop:app", "gated_shop:wrapped"):
-        result = run_in(project, "serve", target, "--report-only")
-        assert result.returncode == 2
-        assert result.stderr.count("\n") == 1
-        assert "has a UAGateMiddleware of its own" in result.stderr
+        result = run_cli("serve", target, "--report-only", cwd=project)
+        assert result.code == 2
+        assert result.err.count("\n") == 1
+        assert "has a UAGateMiddleware of its own" in result.err
 
 
 # 2. --policy MODULE:ATTRIBUTE
 
 
-def test_check_policy_from_an_import_string_in_the_current_directory(project: Path) -> None:
+def test_check_policy_from_an_import_string_in_the_current_directory(
+    run_cli: RunCli, project: Path
+) -> None:
     """Check --policy gate:MODERN_CHROME gates Chrome 100, imported from the current directory."""
-    assert run_in(project, "check", CHROME_100).returncode == 0
+    assert run_cli("check", CHROME_100, cwd=project).code == 0
     for policy in ("gate:MODERN_CHROME", "gate:NESTED.policy"):
-        result = run_in(project, "check", "--policy", policy, CHROME_100)
-        assert (result.returncode, result.stderr) == (1, "")
-        assert result.stdout.split()[:2] == ["gated", "outdated"]
+        result = run_cli("check", "--policy", policy, CHROME_100, cwd=project)
+        assert (result.code, result.err) == (1, "")
+        assert result.out.split()[:2] == ["gated", "outdated"]
 
 
-def test_scan_policy_from_an_import_string(project: Path) -> None:
+def test_scan_policy_from_an_import_string(run_cli: RunCli, project: Path) -> None:
     """Scan --policy gate:MODERN_CHROME counts Chrome 100 as gated, and names the policy."""
     log = project / "access.log"
     log.write_text(combined(1, CHROME_100) + "\n" + combined(1, CHROME) + "\n")
-    result = run_in(project, "scan", "--format", "json", "--policy", "gate:MODERN_CHROME", str(log))
-    report = json.loads(result.stdout)
+    result = run_cli(
+        "scan", "--format", "json", "--policy", "gate:MODERN_CHROME", str(log), cwd=project
+    )
+    report = json.loads(result.out)
     assert (report["policy"], report["requests"], report["gated"]) == (
         "gate:MODERN_CHROME",
         2,
@@ -195,7 +193,7 @@ def test_serve_policy_from_an_import_string(project: Path) -> None:
 )
 @pytest.mark.parametrize("command", ["check", "scan", "serve"])
 def test_a_bad_policy_is_a_one_line_error(
-    project: Path, command: str, policy: str, says: str
+    run_cli: RunCli, project: Path, command: str, policy: str, says: str
 ) -> None:
     """A --policy that does not import, lacks the attribute or is no Policy: one line, status 2."""
     args = {
@@ -203,10 +201,10 @@ def test_a_bad_policy_is_a_one_line_error(
         "scan": ["scan", os.devnull],
         "serve": ["serve", "shop:app", "--port", str(free_port())],
     }[command]
-    result = run_in(project, *args, "--policy", policy)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"uagate: error: {says}"]
-    assert result.stdout == ""
+    result = run_cli(*args, "--policy", policy, cwd=project)
+    assert result.code == 2
+    assert result.err.splitlines() == [f"uagate: error: {says}"]
+    assert result.out == ""
 
 
 # 3. Visitors in scan
@@ -274,31 +272,35 @@ def visits_log(form: str) -> str:
         "jsonl ip",
     ],
 )
-def test_scan_counts_visitors_in_every_log_format(tmp_path: Path, form: str) -> None:
+def test_scan_counts_visitors_in_every_log_format(
+    run_cli: RunCli, tmp_path: Path, form: str
+) -> None:
     """Visitors are distinct address and User-Agent pairs, the same however the log is read."""
     log = tmp_path / "access.log"
     log.write_text(visits_log(form))
-    result = uagate("scan", "--format", "json", str(log))
-    report = json.loads(result.stdout)
+    result = run_cli("scan", "--format", "json", str(log))
+    report = json.loads(result.out)
     assert {key: report[key] for key in VISITORS} == VISITORS
 
 
-def test_scan_without_addresses_counts_visitors_by_user_agent(tmp_path: Path) -> None:
+def test_scan_without_addresses_counts_visitors_by_user_agent(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     """One User-Agent a line (no address): visitors are the distinct User-Agents, and said so."""
     log = "".join(f"{user_agent}\n" for _, user_agent, _ in VISITS)
-    report = json.loads(uagate("scan", "--format", "json", stdin=log.encode()).stdout)
+    report = json.loads(run_cli("scan", "--format", "json", stdin=log.encode()).out)
     assert (report["visitors"], report["gated_visitors"], report["bot_visitors"]) == (3, 1, 1)
     assert report["requests_without_address"] == 10
-    table = uagate("scan", stdin=log.encode()).stdout
+    table = run_cli("scan", stdin=log.encode()).out
     assert "without an address    10 requests" in table
     assert "by User-Agent alone" in table
 
 
-def test_scan_table_and_csv_show_visitors_and_bots_apart(tmp_path: Path) -> None:
+def test_scan_table_and_csv_show_visitors_and_bots_apart(run_cli: RunCli, tmp_path: Path) -> None:
     """The table's headline and the CSV's rows give requests and visitors, bots apart."""
     log = tmp_path / "access.log"
     log.write_text(visits_log("combined"))
-    table = uagate("scan", str(log)).stdout.splitlines()
+    table = run_cli("scan", str(log)).out.splitlines()
     assert table[1:12] == [
         "requests              10",
         "  from bots           2 (20.00%)",
@@ -313,7 +315,7 @@ def test_scan_table_and_csv_show_visitors_and_bots_apart(tmp_path: Path) -> None
         "unreadable lines      0",
     ]
     assert "Visitor counts are exact." in table
-    rows = list(csv.DictReader(io.StringIO(uagate("scan", "--format", "csv", str(log)).stdout)))
+    rows = list(csv.DictReader(io.StringIO(run_cli("scan", "--format", "csv", str(log)).out)))
     by_key = {(row["section"], row["key"]): row for row in rows}
     assert {name: by_key[("total", "all")][name] for name in ("visitors", "gated_visitors")} == {
         "visitors": "5",
@@ -327,7 +329,9 @@ def test_scan_table_and_csv_show_visitors_and_bots_apart(tmp_path: Path) -> None
     assert by_key[("total", "all")]["visitors_error"] == "0.000000"
 
 
-def test_scan_estimates_visitors_past_100000_and_says_how_well(tmp_path: Path) -> None:
+def test_scan_estimates_visitors_past_100000_and_says_how_well(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     """130,000 distinct visitors: an estimate within 4% (5 standard errors), run after run.
 
     HyperLogLog's relative standard error is in the JSON, the table and the CSV.
@@ -339,18 +343,18 @@ def test_scan_estimates_visitors_past_100000_and_says_how_well(tmp_path: Path) -
         lines.append(combined_from(address, user_agent, 1 + number * 3 // 130_000))
     log = tmp_path / "big.log"
     log.write_text("\n".join(lines) + "\n")
-    first = uagate("scan", "--format", "json", str(log)).stdout
+    first = run_cli("scan", "--format", "json", str(log)).out
     report = json.loads(first)
     assert report["requests"] == 130_000
     assert report["visitors_exact"] is False
     assert report["visitors_relative_error"] == pytest.approx(1.04 / 128, abs=1e-6)
     assert abs(report["visitors"] / 130_000 - 1) < 0.04
     assert report["gated_visitors"] == 13_000  # this count stayed under the limit: exact
-    assert uagate("scan", "--format", "json", str(log)).stdout == first  # deterministic
-    table = uagate("scan", str(log)).stdout
+    assert run_cli("scan", "--format", "json", str(log)).out == first  # deterministic
+    table = run_cli("scan", str(log)).out
     assert "HyperLogLog" in table
     assert "0.81%" in table
-    rows = list(csv.DictReader(io.StringIO(uagate("scan", "--format", "csv", str(log)).stdout)))
+    rows = list(csv.DictReader(io.StringIO(run_cli("scan", "--format", "csv", str(log)).out)))
     assert rows[0]["visitors_error"] == "0.008125"
 
 
@@ -423,13 +427,13 @@ def same(text: str, value: object) -> bool:
     return text == value
 
 
-def test_scan_html_report_shows_every_figure_of_the_json(tmp_path: Path) -> None:
+def test_scan_html_report_shows_every_figure_of_the_json(run_cli: RunCli, tmp_path: Path) -> None:
     """Each figure of --format json is on the page, in a cell named as in the JSON."""
     log = tmp_path / "access.log"
     log.write_text(visits_log("combined with a field after the User-Agent") + "junk\n")
     page_path = tmp_path / "report.html"
-    result = uagate("scan", "--format", "json", "--html", str(page_path), str(log))
-    report = json.loads(result.stdout)
+    result = run_cli("scan", "--format", "json", "--html", str(page_path), str(log))
+    report = json.loads(result.out)
     page = _Page()
     page.feed(page_path.read_text(encoding="utf-8"))
 
@@ -463,7 +467,7 @@ def test_scan_html_report_shows_every_figure_of_the_json(tmp_path: Path) -> None
             assert same(row[key], summary[key]), (key, row[key], summary[key])
 
 
-def test_scan_html_report_earlier_days_match_the_json(tmp_path: Path) -> None:
+def test_scan_html_report_earlier_days_match_the_json(run_cli: RunCli, tmp_path: Path) -> None:
     """Days before the 3,660 the report keeps are one row, with the JSON's figures."""
     records = [
         json.dumps({"ip": "192.0.2.1", "user_agent": IE11, "ts": 86_400 * day})
@@ -472,9 +476,7 @@ def test_scan_html_report_earlier_days_match_the_json(tmp_path: Path) -> None:
     log = tmp_path / "decade.jsonl"
     log.write_text("\n".join(records) + "\n")
     page_path = tmp_path / "report.html"
-    report = json.loads(
-        uagate("scan", "--format", "json", "--html", str(page_path), str(log)).stdout
-    )
+    report = json.loads(run_cli("scan", "--format", "json", "--html", str(page_path), str(log)).out)
     page = _Page()
     page.feed(page_path.read_text(encoding="utf-8"))
     earlier = page.rows("days")[0]
@@ -486,13 +488,13 @@ def test_scan_html_report_earlier_days_match_the_json(tmp_path: Path) -> None:
     assert dates[-1] == report["days"][-1]["day"]
 
 
-def test_scan_html_report_draws_the_days_over_time(tmp_path: Path) -> None:
+def test_scan_html_report_draws_the_days_over_time(run_cli: RunCli, tmp_path: Path) -> None:
     """The charts have a y axis from 0, labelled, and dates on the x axis, gaps included."""
     lines = [combined(day, IE11 if n % 3 == 0 else CHROME) for day in (1, 2, 5) for n in range(7)]
     log = tmp_path / "access.log"
     log.write_text("\n".join(lines) + "\n")
     page_path = tmp_path / "report.html"
-    assert uagate("scan", "--html", str(page_path), str(log)).returncode == 0
+    assert run_cli("scan", "--html", str(page_path), str(log)).code == 0
     text = page_path.read_text(encoding="utf-8")
     page = _Page()
     page.feed(text)
@@ -546,39 +548,39 @@ def test_scan_html_report_draws_the_days_over_time(tmp_path: Path) -> None:
     ],
 )
 def test_page_prints_each_variant_the_gate_sends(
-    reason: str, policy: Policy, user_agent: str
+    run_cli: RunCli, reason: str, policy: Policy, user_agent: str
 ) -> None:
     """Page --reason R prints, byte for byte, the page a client gated for R gets."""
     client = TestClient(UAGateMiddleware(hello_asgi, policy=policy))
     served = client.get("/", headers={"User-Agent": user_agent})
     assert served.status_code == 406
-    result = uagate("page", "--reason", reason)
-    assert result.returncode == 0
-    assert result.stdout.encode() == served.content
+    result = run_cli("page", "--reason", reason)
+    assert result.code == 0
+    assert result.out.encode() == served.content
     problem = client.get("/", headers={"User-Agent": user_agent, "Accept": "application/json"})
-    result = uagate("page", "--reason", reason, "--format", "json")
-    assert json.loads(result.stdout) == problem.json()
+    result = run_cli("page", "--reason", reason, "--format", "json")
+    assert json.loads(result.out) == problem.json()
 
 
-def test_page_variants_differ() -> None:
+def test_page_variants_differ(run_cli: RunCli) -> None:
     """The outdated and compatibility-view pages say something else than the IE page."""
     headings = {
-        reason: re.findall("<h1>(.*)</h1>", uagate("page", "--reason", reason).stdout)[0]
+        reason: re.findall("<h1>(.*)</h1>", run_cli("page", "--reason", reason).out)[0]
         for reason in ("internet-explorer", "outdated", "compatibility-view", "predicate")
     }
     assert len(set(headings.values())) == 4
     assert headings["outdated"] == "Your browser is out of date"
 
 
-def test_page_status_applies_to_json_and_is_refused_for_html() -> None:
+def test_page_status_applies_to_json_and_is_refused_for_html(run_cli: RunCli) -> None:
     """--status sets the problem+json status; with the HTML page it is a one-line error."""
-    result = uagate("page", "--format", "json", "--status", "403")
-    assert json.loads(result.stdout)["status"] == 403
-    result = uagate("page", "--status", "403")
-    assert (result.returncode, result.stdout) == (2, "")
-    [line] = result.stderr.splitlines()
+    result = run_cli("page", "--format", "json", "--status", "403")
+    assert json.loads(result.out)["status"] == 403
+    result = run_cli("page", "--status", "403")
+    assert (result.code, result.out) == (2, "")
+    [line] = result.err.splitlines()
     assert line.startswith("uagate: error: --status goes into the problem+json body")
-    assert uagate("page", "--reason", "supported").returncode == 2
+    assert run_cli("page", "--reason", "supported").code == 2
 
 
 def on_a_terminal(*args: str, typed: bytes) -> tuple[int, str, str]:
@@ -606,10 +608,10 @@ def test_check_on_a_terminal_says_it_reads_standard_input() -> None:
     assert (status, out.split()[:2]) == (1, ["gated", "internet-explorer"])
 
 
-def test_check_says_nothing_when_standard_input_is_piped() -> None:
+def test_check_says_nothing_when_standard_input_is_piped(run_cli: RunCli) -> None:
     """With User-Agents piped in, or given as arguments, nothing goes to stderr."""
-    assert uagate("check", stdin=IE11.encode()).stderr == ""
-    assert uagate("check", IE11).stderr == ""
+    assert run_cli("check", stdin=IE11.encode()).err == ""
+    assert run_cli("check", IE11).err == ""
 
 
 def test_scan_on_a_terminal_says_it_reads_standard_input() -> None:

@@ -9,17 +9,11 @@ nginx and decided by :func:`uagate.check`; the two must agree on at least
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -31,7 +25,8 @@ from uagate.nginx import NginxExportError, _below, export_nginx, http_conf
 from uagate.page import LANGUAGES, negotiate_language, render_page
 from uagate.policy import Reason
 
-from .conftest import ROOT, corpus_path, free_port, missing, running_server
+from .conftest import ROOT, corpus_path, nginx_serving
+from .conftest import http_get as get
 
 try:
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -47,101 +42,6 @@ POLICIES = {"default": Policy(), "modern": Policy.modern()}
 #: The share of corpus rows on which nginx and check() must agree, per policy.
 AGREEMENT = {"default": 0.999, "modern": 0.995}
 MAINSTREAM = ("chrome", "firefox", "safari", "edge")
-
-
-def nginx_path() -> str:
-    """The distribution's nginx; a missing one fails under CI=true and skips elsewhere."""
-    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-    if path is None:
-        missing("nginx is not installed (Debian: apt-get install nginx)")
-    return path
-
-
-@contextmanager
-def nginx_serving(
-    policy: Policy, server: str = "", **options: Any
-) -> Iterator[http.client.HTTPConnection]:
-    """Start nginx on 127.0.0.1 with the export of ``policy`` in front of a one-line app.
-
-    ``server``: more directives for the server {}, after the include. Yields a
-    kept-alive connection to it, closed after.
-    """
-    executable = nginx_path()
-    # nginx's workers may run as another user: the files must be readable by any.
-    directory = Path(tempfile.mkdtemp(prefix="uagate-nginx-"))
-    try:
-        directory.chmod(0o755)
-        export_nginx(directory / "export", policy, **options)
-        port = free_port()
-        temp = directory / "temp"
-        temp.mkdir()
-        conf = directory / "nginx.conf"
-        conf.write_text(
-            f"""
-worker_processes 1;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {directory}/export/uagate_http.conf;
-    add_header X-Http-Level inherited always;
-    error_page 404 /404.txt;
-    server {{
-        listen 127.0.0.1:{port};
-        include {directory}/export/uagate_server.conf;
-        {server}
-        location / {{
-            default_type text/plain;
-            return 200 "the app\\n";
-        }}
-        location = /app-406 {{
-            return 406;
-        }}
-        location = /404.txt {{
-            default_type text/plain;
-            return 200 "the http-level 404 page\\n";
-        }}
-        location /none/ {{
-            return 404;
-        }}
-    }}
-}}
-"""
-        )
-        command = [executable, "-p", str(directory), "-c", str(conf), "-g", "daemon off;"]
-        with running_server(command, f"http://127.0.0.1:{port}/", directory / "nginx.out"):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            try:
-                yield connection
-            finally:
-                connection.close()
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def get(
-    connection: http.client.HTTPConnection,
-    headers: dict[str, str] | dict[str, bytes],
-    method: str = "GET",
-    path: str = "/",
-) -> tuple[int, dict[str, str], bytes]:
-    """One request on a kept-alive connection: status, headers (lower-cased names), body.
-
-    Text header values are sent as UTF-8, bytes as they are.
-    """
-    connection.putrequest(method, path, skip_accept_encoding=True)
-    for name, value in headers.items():
-        connection.putheader(name, value if isinstance(value, bytes) else value.encode("utf-8"))
-    connection.endheaders()
-    response = connection.getresponse()
-    body = response.read()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
 def corpus_rows() -> list[tuple[str, str]]:

@@ -7,13 +7,13 @@ reads what to wrap and how from an environment variable the parent sets.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from typing import Any
 
 from starlette.types import ASGIApp
 
+from uagate._app import ImportStringError, import_attribute
 from uagate.middleware import UAGateMiddleware
 from uagate.policy import PRESETS, Policy, preset
 
@@ -35,7 +35,7 @@ def load_target(import_string: str, *, factory: bool) -> ASGIApp:
     return target  # type: ignore[no-any-return]
 
 
-class PolicyError(ValueError):
+class PolicyError(ImportStringError):
     """A ``--policy`` that is neither a preset nor an import string of a :class:`Policy`."""
 
 
@@ -51,26 +51,14 @@ def load_policy(name: str) -> Policy:
     """
     if name in PRESETS:
         return preset(name)
-    module_name, colon, attribute = name.partition(":")
-    if not colon or not module_name or not attribute:
-        choices = " or ".join(PRESETS)
-        raise PolicyError(f"--policy {name}: not {choices}, nor MODULE:ATTRIBUTE")
+    choices = " or ".join(PRESETS)
     try:
-        target: object = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not _is_the_module_or_a_parent(exc.name, module_name):
-            raise  # the module exists, but something it imports does not
-        raise PolicyError(f"--policy {name}: no module named {module_name!r}") from exc
-    for part in attribute.split("."):
-        try:
-            target = getattr(target, part)
-        except AttributeError as exc:
-            raise PolicyError(
-                f"--policy {name}: {module_name} has no attribute {attribute!r}"
-            ) from exc
+        target = import_attribute(name, "--policy", f"{choices}, nor MODULE:ATTRIBUTE")
+    except ImportStringError as exc:
+        raise PolicyError(str(exc)) from exc
     if not isinstance(target, Policy):
         raise PolicyError(
-            f"--policy {name}: {attribute} is {_article(type(target).__name__)}, "
+            f"--policy {name}: {name.partition(':')[2]} is {_article(type(target).__name__)}, "
             "not a uagate.Policy"
         )
     return target
@@ -79,11 +67,6 @@ def load_policy(name: str) -> Policy:
 def _article(noun: str) -> str:
     """``noun`` with "a" or "an" in front: "an int", "a str"."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
-def _is_the_module_or_a_parent(missing: str, module_name: str) -> bool:
-    """True when ``missing`` is ``module_name`` or one of its parent packages."""
-    return module_name == missing or module_name.startswith(missing + ".")
 
 
 def gated_app() -> ASGIApp:

@@ -19,14 +19,23 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeAlias
 
 from uagate import __version__
+from uagate._app import (
+    ImportStringError,
+    MountError,
+    import_attribute,
+    mounted_config,
+    mounted_gates,
+    one_line,
+)
 from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
 from uagate._text import printable
+from uagate.config import GateConfig
 from uagate.decision import check
-from uagate.middleware import UAGateMiddleware
-from uagate.nginx import HTTP_CONF, SERVER_CONF, NginxExportError, export_nginx
+from uagate.detect import DEFAULT_MAX_LENGTH
+from uagate.nginx import HTTP_CONF, SERVER_CONF, NginxExportError, export_config, export_nginx
 from uagate.notice import notice_html
 from uagate.page import (
     DEFAULT_STATUS_CODE,
@@ -77,16 +86,23 @@ def _verdict_record(user_agent: str, verdict: Verdict) -> dict[str, object]:
     }
 
 
-def _policy(name: str, folder: str | None = None) -> Policy:
+def _import_from(folder: str | None) -> None:
+    """Put ``folder`` (the current directory unless given) first on ``sys.path``."""
+    folder = os.path.abspath(folder or os.curdir)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+
+def _policy(name: str | None, folder: str | None = None) -> Policy:
     """The policy ``--policy name`` stands for; one line of error and exit status 2 if none.
 
-    An import string is imported as uvicorn imports an app: ``folder`` (the
-    current directory unless given) comes first on ``sys.path``.
+    ``None``: the default policy. An import string is imported as uvicorn
+    imports an app: ``folder`` (the current directory unless given) comes first
+    on ``sys.path``.
     """
+    name = name or "default"
     if name not in PRESETS:
-        folder = os.path.abspath(folder or os.curdir)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
+        _import_from(folder)
     try:
         return load_policy(name)
     except PolicyError as exc:
@@ -94,39 +110,75 @@ def _policy(name: str, folder: str | None = None) -> Policy:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # importing or reading it failed: one line, not a trace
-        raise _UsageError(f"--policy {name}: cannot load it: {_one_line(exc)}") from exc
+        raise _UsageError(f"--policy {name}: cannot load it: {one_line(exc)}") from exc
+
+
+def _app_config(args: argparse.Namespace) -> GateConfig:
+    """The options of the gate that ``--app`` mounts; one line of error and exit status 2 if none.
+
+    The app is imported as ``uagate serve`` imports it (``--app-dir`` first on
+    ``sys.path``; ``--factory`` calls it), without uvicorn.
+    """
+    app = args.app
+    _import_from(args.app_dir)
+    try:
+        target = import_attribute(app, "--app", "MODULE:APP")
+        if args.factory:
+            if not callable(target):
+                raise _UsageError(f"--app {app}: --factory, but it is not callable")
+            target = target()
+        return mounted_config(target, app)
+    except ImportStringError as exc:
+        raise _UsageError(str(exc)) from exc
+    except MountError as exc:  # its message starts with the app's name
+        raise _UsageError(f"--app {exc}") from exc
+    except (_UsageError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # importing or calling it failed: one line, not a trace
+        raise _UsageError(f"--app {app}: cannot load it: {one_line(exc)}") from exc
+
+
+def _user_agents(arguments: list[str]) -> Iterable[str]:
+    """The User-Agents to check: the arguments, or else the non-blank lines of standard input."""
+    if arguments:
+        return map(_argument_text, arguments)
+    if sys.stdin.isatty():
+        print(
+            "uagate check: reading User-Agents from standard input, one a line; "
+            "end with Ctrl+D (or give them as arguments)",
+            file=sys.stderr,
+        )
+    lines = (line.decode("utf-8", "replace") for line in sys.stdin.buffer)
+    return (line.rstrip("\r\n") for line in lines if line.strip())
+
+
+def _verdict_line(record: dict[str, object], verdict: Verdict) -> str:
+    """One row of ``uagate check``'s table, without control characters."""
+    engine = record["engine"] or "-"
+    if record["engine_version"]:
+        engine = f"{engine}/{record['engine_version']}"
+    return (
+        f"{'gated' if verdict.gated else 'passed':6}  {record['reason']:22}  "
+        f"{printable(verdict.client.family)} {record['version'] or '-'}  engine={engine}  "
+        f"bot={'yes' if record['bot'] else 'no'}  {printable(str(record['user_agent']))}"
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
-    policy = _policy(args.policy)
-    if args.user_agents:
-        user_agents: Iterable[str] = map(_argument_text, args.user_agents)
+    if args.app is None:
+        policy, max_length = _policy(args.policy), DEFAULT_MAX_LENGTH
     else:
-        if sys.stdin.isatty():
-            print(
-                "uagate check: reading User-Agents from standard input, one a line; "
-                "end with Ctrl+D (or give them as arguments)",
-                file=sys.stderr,
-            )
-        lines = (line.decode("utf-8", "replace") for line in sys.stdin.buffer)
-        user_agents = (line.rstrip("\r\n") for line in lines if line.strip())
+        config = _app_config(args)
+        policy, max_length = config.policy, config.max_user_agent_length
     any_gated = False
-    for user_agent in user_agents:
-        verdict = check(user_agent, policy=policy)
-        client = verdict.client
+    for user_agent in _user_agents(args.user_agents):
+        verdict = check(user_agent, policy=policy, max_length=max_length)
         any_gated = any_gated or verdict.gated
         record = _verdict_record(user_agent, verdict)
         if args.json:
             print(json.dumps(record, ensure_ascii=False).translate(_JSON_ESCAPES))
-            continue
-        engine = record["engine"] or "-"
-        if record["engine_version"]:
-            engine = f"{engine}/{record['engine_version']}"
-        print(
-            f"{'gated' if verdict.gated else 'passed':6}  {record['reason']:22}  "
-            f"{printable(client.family)} {record['version'] or '-'}  engine={engine}  "
-            f"bot={'yes' if record['bot'] else 'no'}  {printable(user_agent)}"
-        )
+        else:
+            print(_verdict_line(record, verdict))
     return 1 if any_gated else 0
 
 
@@ -169,7 +221,17 @@ def _scan(args: argparse.Namespace) -> int:
     from uagate.logscan import LogInput, LogScanner
     from uagate.report import render_csv, render_html, render_json, render_table
 
-    scanner = LogScanner(_policy(args.policy), args.policy)
+    if args.app is None:
+        scanner = LogScanner(_policy(args.policy), args.policy or "default")
+    else:
+        config = _app_config(args)
+        if config.max_user_agent_length != DEFAULT_MAX_LENGTH:
+            raise _UsageError(
+                f"--app {args.app}: its gate reads {config.max_user_agent_length} characters "
+                f"of a User-Agent (max_user_agent_length), scan reads {DEFAULT_MAX_LENGTH}: "
+                "their verdicts could differ"
+            )
+        scanner = LogScanner(config.policy, f"the gate of {args.app}")
     on_terminal = sys.stderr.isatty() and not args.no_progress
     if not args.files and sys.stdin.isatty():
         print(
@@ -235,16 +297,6 @@ def _log_config(level: str) -> dict[str, Any]:
     return config
 
 
-def _has_a_gate(app: object) -> bool:
-    """True for a UAGateMiddleware, or an app that lists one in its middleware (Starlette)."""
-    if isinstance(app, UAGateMiddleware):
-        return True
-    middleware = getattr(app, "user_middleware", None)
-    return isinstance(middleware, list) and any(
-        getattr(item, "cls", None) is UAGateMiddleware for item in middleware
-    )
-
-
 def _serve(args: argparse.Namespace) -> int:
     uvicorn = _uvicorn()
     app_dir = os.path.abspath(args.app_dir)
@@ -264,13 +316,17 @@ def _serve(args: argparse.Namespace) -> int:
         raise
     except BaseException as exc:  # any failure to import or wrap the app is one line, not a
         # trace: also a factory or module that calls sys.exit() or raises a BaseException
-        raise _UsageError(f"cannot serve {args.app}: {_one_line(exc)}") from exc
-    if _has_a_gate(getattr(served, "app", None)):
+        raise _UsageError(f"cannot serve {args.app}: {one_line(exc)}") from exc
+    try:
+        own = mounted_gates(getattr(served, "app", None), args.app)
+    except MountError as exc:  # a gate that cannot be built is a gate of its own all the same
+        raise _UsageError(f"cannot serve {args.app}: {exc}") from exc
+    if own:
         # A second gate in front would log "would gate" while the app's own one gates.
         raise _UsageError(
-            f"cannot serve {args.app}: it has a UAGateMiddleware of its own, which "
-            "--report-only, --policy and the other options would not change; serve it with "
-            "uvicorn, or remove its gate and let uagate serve put one in front"
+            f"cannot serve {args.app}: it has a {own[0].kind} of its own ({own[0].where}), "
+            "which --report-only, --policy and the other options would not change; serve it "
+            "with uvicorn, or remove its gate and let uagate serve put one in front"
         )
     uvicorn.run(
         "uagate._serve:gated_app",
@@ -321,16 +377,24 @@ def _page(args: argparse.Namespace) -> int:
 
 def _export_nginx(args: argparse.Namespace) -> int:
     out = _argument_text(args.out)
-    policy = _policy(args.policy)
+    vary_user_agent = args.vary_user_agent
     try:
-        written = export_nginx(
-            out,
-            policy,
-            default_language=args.default_language,
-            exclude_paths=[_argument_text(path) for path in args.exclude_path],
-            methods=args.method or None,
-            vary_user_agent=args.vary_user_agent,
-        )
+        if args.app is None:
+            written = export_nginx(
+                out,
+                _policy(args.policy),
+                default_language=args.default_language or "en",
+                exclude_paths=[_argument_text(path) for path in args.exclude_path],
+                methods=args.method or None,
+                vary_user_agent=vary_user_agent,
+            )
+        else:
+            config = _app_config(args)
+            vary_user_agent = config.vary_user_agent
+            try:
+                written = export_config(out, config)
+            except NginxExportError as exc:
+                raise _UsageError(f"--app {args.app}: {exc}") from exc
     except NginxExportError as exc:
         raise _UsageError(str(exc)) from exc
     except OSError as exc:
@@ -344,10 +408,10 @@ def _export_nginx(args: argparse.Namespace) -> int:
         "server {} to gate (docs/edge.md).",
         file=sys.stderr,
     )
-    if args.vary_user_agent:
+    if vary_user_agent:
         print(
-            "With --vary-user-agent, uagate_server.conf has an add_header at the server level: "
-            "that server no longer inherits the add_header lines of http {} (docs/edge.md).",
+            "With Vary (--vary-user-agent), uagate_server.conf has an add_header at the server "
+            "level: that server no longer inherits the add_header lines of http {} (docs/edge.md).",
             file=sys.stderr,
         )
     return 0
@@ -366,12 +430,6 @@ def _uvicorn() -> ModuleType:
     except ImportError as exc:
         raise _UsageError("serving needs uvicorn: pip install 'uagate[server]'") from exc
     return uvicorn
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    detail = text[0] if text else ""
-    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 _LANG_HELP = "a language tag, such as de, zh-TW or pt-BR (uagate page --list; default: en)"
@@ -422,53 +480,100 @@ _PAGE_REASONS = tuple(
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="uagate",
-        description="See what the Internet Explorer gate does to a browser or to your traffic, "
-        "and serve any ASGI app behind it.",
+def _with_policy(
+    command: argparse.ArgumentParser,
+    where: str = "the current directory",
+    default: str | None = "default",
+) -> None:
+    command.add_argument(
+        "--policy",
+        default=default,
+        metavar="POLICY",
+        help="default: gate IE and Trident apps; modern: Policy.modern(); or "
+        f"MODULE:ATTRIBUTE, a uagate.Policy imported from {where} as uvicorn imports "
+        "an app (default: default)",
     )
-    parser.add_argument("--version", action="version", version=f"uagate {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def with_policy(command: argparse.ArgumentParser, where: str = "the current directory") -> None:
-        command.add_argument(
-            "--policy",
-            default="default",
-            metavar="POLICY",
-            help="default: gate IE and Trident apps; modern: Policy.modern(); or "
-            f"MODULE:ATTRIBUTE, a uagate.Policy imported from {where} as uvicorn imports "
-            "an app (default: default)",
-        )
 
-    # Options that serve and export nginx share, as the middleware's of the same names.
-    def with_vary_user_agent(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--vary-user-agent",
-            action="store_true",
-            help="name the headers the verdict depends on in Vary on passed responses",
-        )
+# Options that serve and export nginx share, as the middleware's of the same names.
+def _with_vary_user_agent(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--vary-user-agent",
+        action="store_true",
+        help="name the headers the verdict depends on in Vary on passed responses",
+    )
 
-    def with_exclude_path(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--exclude-path",
-            action="append",
-            metavar="PREFIX",
-            default=[],
-            help="a path prefix the gate leaves alone (repeat for more)",
-        )
 
-    def with_server(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
-        command.add_argument("--port", type=_port, default=8000, help="(default: 8000)")
-        command.add_argument(
-            "--log-level",
-            choices=_LOG_LEVELS,
-            default="info",
-            help="for uvicorn's loggers and the uagate logger, which writes an INFO record "
-            "per gated request: warning and above leave those out (default: info)",
-        )
+def _with_exclude_path(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--exclude-path",
+        action="append",
+        metavar="PREFIX",
+        default=[],
+        help="a path prefix the gate leaves alone (repeat for more)",
+    )
 
+
+def _with_default_language(command: argparse.ArgumentParser, default: str | None = "en") -> None:
+    command.add_argument(
+        "--default-language",
+        type=_language,
+        default=default,
+        metavar="TAG",
+        help=_DEFAULT_LANGUAGE_HELP,
+    )
+
+
+def _with_server(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default="127.0.0.1", help="(default: 127.0.0.1)")
+    command.add_argument("--port", type=_port, default=8000, help="(default: 8000)")
+    command.add_argument(
+        "--log-level",
+        choices=_LOG_LEVELS,
+        default="info",
+        help="for uvicorn's loggers and the uagate logger, which writes an INFO record "
+        "per gated request: warning and above leave those out (default: info)",
+    )
+
+
+def _with_app(command: argparse.ArgumentParser, *excludes: str) -> None:
+    """--app, --app-dir and --factory; ``excludes``: the options --app stands in for."""
+    app = command.add_argument_group(
+        "the gate an app mounts",
+        "read the options of the gate MODULE:APP mounts instead of "
+        + ", ".join("--" + name.replace("_", "-") for name in excludes)
+        + " (docs/cli.md)",
+    )
+    app.add_argument(
+        "--app",
+        metavar="MODULE:APP",
+        help="an app imported as uvicorn imports it, with a uagate gate of its own",
+    )
+    app.add_argument("--app-dir", metavar="DIR", help="where to import --app from (default: .)")
+    app.add_argument("--factory", action="store_true", help="APP is a factory to call")
+    command.set_defaults(app_parser=command, app_excludes=excludes)
+
+
+def _check_app_options(args: argparse.Namespace) -> None:
+    """--app goes alone, --app-dir and --factory only with it: argparse's error, status 2."""
+    parser: argparse.ArgumentParser | None = getattr(args, "app_parser", None)
+    if parser is None:
+        return
+    if args.app is None:
+        for name in ("app_dir", "factory"):
+            if getattr(args, name):
+                parser.error(f"argument --{name.replace('_', '-')}: only with --app")
+        return
+    for name in args.app_excludes:
+        if getattr(args, name) not in (None, False, []):
+            parser.error(f"argument --app: not allowed with argument --{name.replace('_', '-')}")
+
+
+# What add_subparsers returns: each _x_parser below adds one command to it.
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _check_parser(commands: _Commands) -> None:
     check_ = commands.add_parser(
         "check",
         help="the verdict for User-Agents",
@@ -478,10 +583,13 @@ def _parser() -> argparse.ArgumentParser:
         "Exit status 0 when all pass, 1 when any is gated.",
     )
     check_.add_argument("user_agents", nargs="*", metavar="USER_AGENT")
-    with_policy(check_)
+    _with_policy(check_, default=None)
+    _with_app(check_, "policy")
     check_.add_argument("--json", action="store_true", help="one JSON object a line")
     check_.set_defaults(run=_check)
 
+
+def _scan_parser(commands: _Commands) -> None:
     scan = commands.add_parser(
         "scan",
         help="what the gate would do to the traffic in access logs",
@@ -498,10 +606,13 @@ def _parser() -> argparse.ArgumentParser:
         "counts). The per-day table keeps the 3,660 latest days; requests on earlier days "
         "are added up as 'earlier days'. Control characters are left out of the report "
         "(nginx's \\xHH escapes of them are kept as written, not undone), and CSV cells "
-        "that a spreadsheet would take for a formula start with a quote.",
+        "that a spreadsheet would take for a formula start with a quote. With --app, the "
+        "policy is that of the gate the app mounts; every request counts by its "
+        "User-Agent, whatever its path or method (logs are read for no path or method).",
     )
     scan.add_argument("files", nargs="*", metavar="FILE")
-    with_policy(scan)
+    _with_policy(scan, default=None)
+    _with_app(scan, "policy")
     scan.add_argument("--format", choices=("table", "json", "csv"), default="table")
     scan.add_argument("--html", metavar="PATH", help="also write a self-contained HTML report")
     scan.add_argument(
@@ -509,6 +620,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.set_defaults(run=_scan)
 
+
+def _serve_parser(commands: _Commands) -> None:
     serve = commands.add_parser(
         "serve",
         help="serve an ASGI app behind the gate with uvicorn",
@@ -517,28 +630,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("app", metavar="MODULE:APP")
     serve.add_argument("--factory", action="store_true", help="APP is a factory to call")
     serve.add_argument("--app-dir", default=".", help="where to import from (default: .)")
-    with_server(serve)
+    _with_server(serve)
     serve.add_argument("--workers", type=_positive, default=1, help="worker processes (default: 1)")
     serve.add_argument("--reload", action="store_true", help="restart when the code changes")
-    with_policy(serve, "--app-dir")
+    _with_policy(serve, "--app-dir")
     serve.add_argument(
         "--report-only", action="store_true", help="log what would be gated, never gate"
     )
     serve.add_argument(
         "--allow-continue", action="store_true", help="offer a 'Continue anyway' link"
     )
-    with_vary_user_agent(serve)
+    _with_vary_user_agent(serve)
     serve.add_argument(
         "--gate-websockets", action="store_true", help="deny websocket handshakes of gated clients"
     )
-    with_exclude_path(serve)
-    serve.add_argument(
-        "--default-language",
-        type=_language,
-        default="en",
-        metavar="TAG",
-        help=_DEFAULT_LANGUAGE_HELP,
-    )
+    _with_exclude_path(serve)
+    _with_default_language(serve)
     serve.add_argument(
         "--status-code",
         type=int,
@@ -547,14 +654,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+
+def _demo_parser(commands: _Commands) -> None:
     demo = commands.add_parser(
         "demo",
         help="serve the demo app (as ./scripts/demo does)",
         description="Serve the demo site behind the gate; the gated requests are logged.",
     )
-    with_server(demo)
+    _with_server(demo)
     demo.set_defaults(run=_demo)
 
+
+def _notice_parser(commands: _Commands) -> None:
     notice = commands.add_parser(
         "notice",
         help="print the embedded notice, for the base template of cached pages",
@@ -567,6 +678,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     notice.set_defaults(run=_notice)
 
+
+def _page_parser(commands: _Commands) -> None:
     page = commands.add_parser(
         "page",
         help="print the gate page, to serve as a static file",
@@ -593,6 +706,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     page.set_defaults(run=_page)
 
+
+def _export_parser(commands: _Commands) -> None:
     export = commands.add_parser(
         "export",
         help="write the gate as configuration for a server in front of the app",
@@ -600,6 +715,10 @@ def _parser() -> argparse.ArgumentParser:
         "stands in front of the app (docs/edge.md).",
     )
     targets = export.add_subparsers(dest="target", metavar="TARGET", required=True)
+    _export_nginx_parser(targets)
+
+
+def _export_nginx_parser(targets: _Commands) -> None:
     nginx = targets.add_parser(
         "nginx",
         help="maps for http {}, a gate for server {}, and the pages",
@@ -607,18 +726,14 @@ def _parser() -> argparse.ArgumentParser:
         "DIR/uagate_server.conf (include it inside each server {} to gate) and the pages "
         "they name, DIR/pages/*.html. A gated request gets status 406 and the page in the "
         "first language its Accept-Language names. Policies with a predicate, or that gate "
-        "IE apart from its applications, are refused: keep the middleware for those.",
+        "IE apart from its applications, are refused: keep the middleware for those. "
+        "--app exports the gate an app mounts, and refuses what nginx cannot do as it "
+        "does (docs/cli.md).",
     )
     nginx.add_argument("--out", required=True, metavar="DIR", help="where to write (created)")
-    with_policy(nginx)
-    nginx.add_argument(
-        "--default-language",
-        type=_language,
-        default="en",
-        metavar="TAG",
-        help=_DEFAULT_LANGUAGE_HELP,
-    )
-    with_exclude_path(nginx)
+    _with_policy(nginx, default=None)
+    _with_default_language(nginx, default=None)
+    _with_exclude_path(nginx)
     nginx.add_argument(
         "--method",
         action="append",
@@ -626,8 +741,33 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="gate only requests with this method (repeat for more; default: every method)",
     )
-    with_vary_user_agent(nginx)
+    _with_vary_user_agent(nginx)
+    _with_app(nginx, "policy", "default_language", "exclude_path", "method", "vary_user_agent")
     nginx.set_defaults(run=_export_nginx)
+
+
+# The commands, in the order ``uagate --help`` lists them.
+_COMMANDS = (
+    _check_parser,
+    _scan_parser,
+    _serve_parser,
+    _demo_parser,
+    _notice_parser,
+    _page_parser,
+    _export_parser,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uagate",
+        description="See what the Internet Explorer gate does to a browser or to your traffic, "
+        "and serve any ASGI app behind it.",
+    )
+    parser.add_argument("--version", action="version", version=f"uagate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add_command in _COMMANDS:
+        add_command(commands)
     return parser
 
 
@@ -642,6 +782,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(encoding="utf-8")
     args = _parser().parse_args(argv)
+    _check_app_options(args)
     try:
         return int(args.run(args))
     except _UsageError as exc:

@@ -34,9 +34,10 @@ from uagate import decision, detect
 from uagate._headers import HEADER_LIMIT, VERDICT_HEADERS
 from uagate._locales import LANGUAGES, LOOKUP, known_language
 from uagate._native import browser_rules
+from uagate.config import GateConfig
 from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.exclusions import is_path_prefix, method_names
-from uagate.page import render_page
+from uagate.page import DEFAULT_STATUS_CODE, render_page
 from uagate.policy import DEFAULT_POLICY, FAMILIES, Policy, Reason
 
 __all__ = [
@@ -45,8 +46,10 @@ __all__ = [
     "PAGE_PATH",
     "SERVER_CONF",
     "NginxExportError",
+    "export_config",
     "export_nginx",
     "http_conf",
+    "untranslatable",
 ]
 
 #: The files ``export_nginx`` writes, inside the directory it is given.
@@ -627,3 +630,78 @@ def export_nginx(
         finally:
             partial.unlink(missing_ok=True)
     return list(files)
+
+
+def untranslatable(config: GateConfig) -> list[str]:
+    """What nginx cannot do as the gate with these options does: one reason an option.
+
+    Each reason names the option and says why; an empty list means that
+    :func:`export_config` writes what the gate does (the policy is checked
+    there, as :func:`export_nginx` checks it). Options nginx carries out
+    (``policy``, ``default_language``, ``exclude_paths`` prefixes, ``methods``,
+    ``vary_user_agent``) and those that change no response (``cache_size``;
+    ``continue_path`` and ``continue_max_age`` without ``allow_continue``) are
+    not listed.
+    """
+    reasons = []
+    patterns = [item for item in config.exclude_paths if not isinstance(item, str)]
+    if patterns:
+        shown = ", ".join(f"re.compile({pattern.pattern!r})" for pattern in patterns)
+        reasons.append(
+            f"exclude_paths holds {shown}: the export takes path prefixes only, as nginx "
+            "may not match a Python regular expression as the gate does"
+        )
+    if config.exclude is not None:
+        reasons.append(
+            "exclude is a Python callable: nginx cannot call it, and would gate the "
+            "requests it leaves to the app"
+        )
+    if config.page is not None:
+        kind = "a callable" if callable(config.page) else "a template of its own"
+        reasons.append(f"page is {kind}: the export writes and serves the built-in pages")
+    if config.status_code != DEFAULT_STATUS_CODE:
+        reasons.append(
+            f"status_code is {config.status_code}: the export answers {DEFAULT_STATUS_CODE}"
+        )
+    if config.allow_continue:
+        reasons.append(
+            "allow_continue is on: nginx has no continue link or cookie, and would gate "
+            "the clients who chose to continue"
+        )
+    if config.report_only:
+        reasons.append(
+            "report_only is on: the gate lets gated clients through, nginx would gate them"
+        )
+    if config.gate_websockets:
+        reasons.append("gate_websockets is on: the export passes every websocket handshake")
+    if config.on_verdict is not None:
+        reasons.append(
+            "on_verdict is set: nginx answers gated clients itself, so the hook would "
+            "never hear of them"
+        )
+    if config.max_user_agent_length != DEFAULT_MAX_LENGTH:
+        reasons.append(
+            f"max_user_agent_length is {config.max_user_agent_length}: the export reads "
+            f"the first {DEFAULT_MAX_LENGTH} characters of a User-Agent"
+        )
+    return reasons
+
+
+def export_config(directory: str | os.PathLike[str], config: GateConfig) -> list[Path]:
+    """:func:`export_nginx` with the options of a gate (``uagate export nginx --app``).
+
+    Raises :class:`NginxExportError`, one line naming each option, when nginx
+    cannot do as the gate does (:func:`untranslatable`), or for a policy
+    :func:`export_nginx` refuses: the export never silently differs from the gate.
+    """
+    reasons = untranslatable(config)
+    if reasons:
+        raise NginxExportError("nginx cannot do as this gate does: " + "; ".join(reasons))
+    return export_nginx(
+        directory,
+        config.policy,
+        default_language=config.default_language,
+        exclude_paths=[path for path in config.exclude_paths if isinstance(path, str)],
+        methods=config.methods,
+        vary_user_agent=config.vary_user_agent,
+    )
