@@ -95,6 +95,19 @@ def test_check_table_output_has_no_format_characters(capsys: pytest.CaptureFixtu
     assert shown_as_is(out) == []
 
 
+def test_check_json_escapes_format_characters_and_loses_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``uagate check --json`` writes U+202E and a tag character as escapes that read back whole."""
+    user_agent = f"{IE11} {HOSTILE}gnp.exe \U000e0041"
+    assert main(["check", "--json", user_agent]) == 1
+    out = capsys.readouterr().out
+    assert shown_as_is(out) == []
+    assert "\\u202e" in out
+    assert "\\udb40\\udc41" in out  # U+E0041 as a surrogate pair
+    assert json.loads(out)["user_agent"] == user_agent
+
+
 @pytest.mark.parametrize("form", ["table", "json"])
 def test_scan_output_has_no_format_characters_in_a_file_name(
     form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

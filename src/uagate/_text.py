@@ -15,9 +15,10 @@ what :data:`CONTROL` matches.
 
 from __future__ import annotations
 
+import json
 import re
 
-__all__ = ["CONTROL", "csv_safe", "printable"]
+__all__ = ["CONTROL", "csv_safe", "json_line", "printable"]
 
 # What text from a request or a log may not carry, as it is, to a terminal, a log
 # line or a report, as ranges of code points:
@@ -113,3 +114,22 @@ def csv_safe(text: str) -> str:
     'IE 11'
     """
     return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def json_line(value: object) -> str:
+    r"""``value`` as one line of JSON in which :data:`CONTROL` matches nothing, losing nothing.
+
+    ``json.dumps`` escapes C0 controls only; DEL, C1, the line separators and
+    format characters become ``\uHHHH`` escapes too (a surrogate pair above
+    U+FFFF), so a terminal shows the line as written and a JSON reader gets
+    the text back whole.
+    """
+    return CONTROL.sub(_json_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

@@ -31,7 +31,7 @@ from uagate._app import (
     one_line,
 )
 from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
-from uagate._text import printable
+from uagate._text import json_line, printable
 from uagate.config import GateConfig
 from uagate.decision import check
 from uagate.detect import DEFAULT_MAX_LENGTH
@@ -52,11 +52,6 @@ __all__ = ["main"]
 
 class _UsageError(Exception):
     """A problem with the command line or its inputs: one line, exit status 2."""
-
-
-# json.dumps escapes C0 control characters; these escape DEL and C1 as well, so
-# that a JSON line holds no control character at all, and loses nothing.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 def _argument_text(argument: str) -> str:
@@ -176,7 +171,7 @@ def _check(args: argparse.Namespace) -> int:
         any_gated = any_gated or verdict.gated
         record = _verdict_record(user_agent, verdict)
         if args.json:
-            print(json.dumps(record, ensure_ascii=False).translate(_JSON_ESCAPES))
+            print(json_line(record))
         else:
             print(_verdict_line(record, verdict))
     return 1 if any_gated else 0
@@ -578,8 +573,8 @@ def _check_parser(commands: _Commands) -> None:
         "check",
         help="the verdict for User-Agents",
         description="Print the verdict for each User-Agent given, or for each line of "
-        "standard input (bytes that are not UTF-8 are read as U+FFFD). Control characters "
-        "are left out of the table and escaped in JSON. "
+        "standard input (bytes that are not UTF-8 are read as U+FFFD). Control and format "
+        "characters are left out of the table and escaped in JSON. "
         "Exit status 0 when all pass, 1 when any is gated.",
     )
     check_.add_argument("user_agents", nargs="*", metavar="USER_AGENT")
