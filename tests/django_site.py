@@ -33,6 +33,13 @@ async def async_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"async view ({request.uagate.reason})")
 
 
+def vary_view(request: HttpRequest) -> HttpResponse:
+    """A view whose own Vary ends in a stray comma."""
+    response = HttpResponse("vary")
+    response["Vary"] = "Accept-Encoding,"
+    return response
+
+
 def health(request: HttpRequest) -> HttpResponse:
     """A health check, excluded from the gate."""
     return HttpResponse("ok")
@@ -45,6 +52,7 @@ class URLConf:
         path("", sync_view),
         path("async", async_view),
         path("health", health),
+        path("vary", vary_view),
     ]
 
 

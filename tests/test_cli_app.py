@@ -77,7 +77,11 @@ from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 from uagate import Policy, UAGateMiddleware
 
-app = Litestar(route_handlers=[], middleware=[DefineMiddleware(UAGateMiddleware, {options})])
+app = Litestar(
+    route_handlers=[],
+    middleware=[DefineMiddleware(UAGateMiddleware, {options})],
+    logging_config=None,
+)
 """
 
 GATE_CONFIG = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import re
@@ -40,6 +41,8 @@ def test_a_config_is_frozen_hashable_and_normalised() -> None:
         ({"methods": ["GET", "NOT A METHOD"]}, ValueError, "methods"),
         ({"default_language": "xx-nonsense-tag-that-is-long"}, ValueError, "default_language"),
         ({"continue_path": "//evil"}, ValueError, "continue_path"),
+        ({"methods": []}, ValueError, "methods is empty"),
+        ({"exclude_paths": ["/static/", "/"]}, ValueError, "'/' is a prefix of every path"),
         ({"page": "<p>$nonsense</p>"}, ValueError, "nonsense"),
         ({"on_verdict": "print"}, TypeError, "on_verdict"),
     ],
@@ -144,3 +147,49 @@ def test_docs_adapters_snippets_run() -> None:
     assert spaces[1]["MIDDLEWARE"][0] == "uagate.django.UAGateMiddleware"
     assert spaces[2]["status"] == 406
     assert dict(spaces[2]["headers"])["content-language"] == "fr"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: decide({"User-Agent": IE11}, {"report_only": True}), TypeError, "GateConfig"),  # type: ignore[arg-type]
+        (lambda: decide(None), TypeError, "mapping"),  # type: ignore[arg-type]
+        (lambda: decide([("User-Agent", IE11)]), TypeError, "mapping"),  # type: ignore[arg-type]
+        (lambda: decide({"User-Agent": 5}), TypeError, "str or bytes"),  # type: ignore[dict-item]
+        (lambda: respond(check(CHROME), {}), ValueError, "passes"),
+        (
+            lambda: respond(check(IE11), {}, GateConfig(page=lambda request, verdict: None)),
+            TypeError,
+            "page callable",
+        ),
+    ],
+)
+def test_misuse_of_decide_and_respond_is_a_clear_error(
+    call: Any, error: type[Exception], words: str
+) -> None:
+    """Wrong arguments are an error that says what is wrong, never a wrong answer."""
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_respond_takes_bytes_and_any_case_of_head() -> None:
+    """Header values as bytes are read as latin-1; method 'head' gets headers and no body."""
+    status, headers, body = respond(check(IE11), {"Accept-Language": b"it"}, method="head")
+    assert (status, body) == (406, b"")
+    assert dict(headers)["content-language"] == "it"
+
+
+def test_the_middleware_names_a_config_that_is_not_one() -> None:
+    """config={...} is refused with the option's name."""
+    with pytest.raises(TypeError, match="UAGateMiddleware option config"):
+        UAGateMiddleware(app_that_must_not_run, config={"report_only": True})  # type: ignore[arg-type]
+
+
+def test_a_lower_case_method_is_read_as_upper_case() -> None:
+    """A server that passes 'get' (h11 does) meets methods=['GET'] as 'GET' does."""
+    from .conftest import http_scope, run_asgi
+
+    gate = UAGateMiddleware(app_that_must_not_run, methods=["GET"])
+    scope = http_scope([(b"user-agent", IE11.encode())], method="get")
+    sent = asyncio.run(run_asgi(gate, scope))
+    assert sent[0]["status"] == 406

@@ -150,3 +150,39 @@ def test_behind_a_real_server(server_url: str, view: str) -> None:
     kind = "async" if view == "/async" else "sync"
     assert (passed.status_code, passed.text) == (200, f"{kind} view (supported)")
     assert passed.headers["vary"] == "User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"
+
+
+def test_a_sync_hook_runs_off_the_event_loop_on_an_async_stack(site: None) -> None:
+    """Under ASGI a plain on_verdict runs in a thread, as Django runs sync code (DB allowed)."""
+    on_loop: list[bool] = []
+
+    def sync_hook(request: HttpRequest, verdict: Verdict) -> None:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+
+    async def requests() -> int:
+        response = await AsyncClient().get("/async", headers={"User-Agent": IE11})
+        return int(response.status_code)
+
+    with override_settings(UAGATE={"on_verdict": sync_hook}):
+        assert asyncio.run(requests()) == 406
+    assert on_loop == [False]
+
+
+def test_the_continue_redirect_has_no_content_type(site: None) -> None:
+    """The 303 carries the gate's own headers, as under ASGI and WSGI: no Content-Type."""
+    with override_settings(UAGATE={"allow_continue": True}):
+        redirect = Client().get("/_uagate/continue", {"next": "/"}, headers={"User-Agent": IE11})
+    assert redirect.status_code == 303
+    assert "Content-Type" not in redirect
+
+
+def test_vary_is_merged_as_the_other_adapters_merge_it(site: None) -> None:
+    """An app's Vary with a stray comma gets the verdict's names once, as ASGI and WSGI add them."""
+    response = Client().get("/vary", headers={"User-Agent": CHROME})
+    assert response["Vary"] == (
+        "Accept-Encoding, User-Agent, Sec-CH-UA, Sec-CH-UA-Full-Version-List"
+    )

@@ -101,12 +101,23 @@ def test_template_with_head_has_no_body() -> None:
         ("<p>$nonsense</p>", r"unknown placeholder \$nonsense at line 1, column 4"),
         ("<p>$</p>", r"a \$ that starts no placeholder"),
         ("missing-file.html", "no template file"),
+        ("", "option page must be an HTML template or a path, not ''"),
     ],
 )
 def test_bad_template_fails_at_construction(page: str, message: str) -> None:
     """A template with an unknown placeholder, bad syntax or no file raises ValueError."""
     with pytest.raises(ValueError, match=message):
         UAGateMiddleware(app_that_must_not_run, page=page)
+
+
+def test_a_template_file_that_is_not_utf8_names_the_option_and_file(tmp_path: Path) -> None:
+    """A template file in another encoding: a ValueError naming the option and the file."""
+    path = tmp_path / "gate.html"
+    path.write_bytes("<p>Caf\u00e9 $heading</p>".encode("latin-1"))
+    with pytest.raises(
+        ValueError, match=r"option page \(the template file .*gate.html'\) is not UTF-8"
+    ):
+        UAGateMiddleware(app_that_must_not_run, page=path)
 
 
 def test_page_of_wrong_type_is_a_type_error() -> None:

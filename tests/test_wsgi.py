@@ -180,7 +180,7 @@ def test_vary_user_agent_is_merged_into_the_apps_vary() -> None:
 def test_a_policy_and_a_config_object_are_honoured() -> None:
     """A GateConfig passed whole, with a stricter policy, gates an outdated Firefox."""
     config = GateConfig(policy=Policy(min_versions={"firefox": 130}))
-    gate = Client(UAGateWSGIMiddleware(Recorder(), config))
+    gate = Client(UAGateWSGIMiddleware(Recorder(), config=config))
     assert gate.get("/", headers={"User-Agent": FIREFOX_121}).status_code == 406
 
 
@@ -276,3 +276,37 @@ def test_behind_gunicorn_a_stream_arrives_whole(gunicorn_url: str) -> None:
     """A streamed Flask response passes the gate whole."""
     response = httpx.get(gunicorn_url + "/stream", headers={"User-Agent": CHROME})
     assert response.text == "first chunk\nsecond chunk\n"
+
+
+def test_a_status_python_has_no_name_for_is_sent_as_it_is() -> None:
+    """status_code=499 (allowed, but not in http.HTTPStatus) answers 499, not a 500."""
+    response = client(Recorder(), status_code=499).get("/", headers={"User-Agent": IE11})
+    assert response.status_code == 499
+    assert HEADING in response.get_data(as_text=True)
+
+
+def test_the_continue_link_reads_paths_as_asgi_servers_do() -> None:
+    """A path byte that is not UTF-8 becomes U+FFFD, as uvicorn reads it; SCRIPT_NAME's '/' once."""
+    gate = client(Recorder(), allow_continue=True)
+    environ = {"SCRIPT_NAME": "/app/", "HTTP_USER_AGENT": IE11}
+    page = gate.get("/p/caf%E9", environ_overrides=environ).get_data(as_text=True)
+    assert "/app/_uagate/continue?next=%2Fapp%2Fp%2Fcaf%25EF%25BF%25BD" in page
+
+
+def test_config_is_keyword_only() -> None:
+    """A config passed by position is refused, as every option is keyword-only."""
+    with pytest.raises(TypeError):
+        UAGateWSGIMiddleware(Recorder(), GateConfig())  # type: ignore[call-arg]
+
+
+def test_a_hook_that_returns_a_coroutine_is_logged_and_closed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A plain function that returns a coroutine: closed (no 'never awaited'), and logged."""
+
+    async def later(verdict: Verdict) -> None:
+        return None
+
+    gate = client(Recorder(), on_verdict=lambda environ, verdict: later(verdict))
+    assert gate.get("/", headers={"User-Agent": IE11}).status_code == 406
+    assert "WSGI cannot await it" in caplog.text

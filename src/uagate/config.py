@@ -66,6 +66,11 @@ def _exclude_paths(paths: object) -> tuple[str | re.Pattern[str], ...]:
             f"not {paths!r}"
         )
     for item in paths:
+        if item == "/":
+            raise ValueError(
+                f"{_PREFIX} exclude_paths: '/' is a prefix of every path and would gate "
+                "nothing; to gate nothing, do not mount the gate (or use report_only)"
+            )
         if not (isinstance(item, re.Pattern) and isinstance(item.pattern, str)) and not (
             is_path_prefix(item)
         ):
@@ -144,6 +149,10 @@ class GateConfig:
         self._set("exclude_paths", _exclude_paths(self.exclude_paths))
         if self.methods is not None:
             self._set("methods", method_names(self.methods, f"{_PREFIX} methods"))
+            if not self.methods:
+                raise ValueError(
+                    f"{_PREFIX} methods is empty and would gate nothing; None gates every method"
+                )
         self._set(
             "default_language",
             known_language(self.default_language, f"{_PREFIX} default_language"),

@@ -44,6 +44,7 @@ from uagate.policy import Reason, Verdict
 __all__ = [
     "Answer",
     "Gate",
+    "Headers",
     "RequestLine",
     "call_hook",
     "call_hook_sync",
@@ -52,6 +53,11 @@ __all__ = [
     "respond",
     "settle_hook",
 ]
+
+
+#: A request's headers as :func:`decide` and :func:`respond` take them: names in any
+#: case, values as text or as raw bytes (read as latin-1).
+Headers = Mapping[str, str | bytes]
 
 
 class RequestLine(NamedTuple):
@@ -70,14 +76,24 @@ class RequestLine(NamedTuple):
     secure: bool = False
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    """A header by its lower-case ``name``, from a mapping whose keys may have any case."""
-    value = headers.get(name)
+def _header(headers: Headers, name: str) -> str | None:
+    """A header by its lower-case ``name``, from a mapping whose keys may have any case.
+
+    A bytes value is read as latin-1, as the ASGI middleware reads raw headers.
+    """
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of names to values, not {headers!r}")
+    value: object = headers.get(name)
     if value is None:
         for key, found in headers.items():
-            if key.lower() == name:
-                return found
-    return value
+            if isinstance(key, str) and key.lower() == name:
+                value = found
+                break
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    raise TypeError(f"header {name} must be str or bytes, not {value!r}")
 
 
 class Gate:
@@ -145,8 +161,8 @@ class Gate:
             verdict = unparseable(user_agent, self.config.max_user_agent_length)
         return verdict
 
-    def decide(self, headers: Mapping[str, str]) -> Verdict:
-        """The verdict for a request's headers (a mapping; names in any case)."""
+    def decide(self, headers: Headers) -> Verdict:
+        """The verdict for a request's headers (a mapping; names in any case; str or bytes)."""
         return self.verdict(
             _header(headers, "user-agent"),
             _header(headers, "sec-ch-ua"),
@@ -157,7 +173,7 @@ class Gate:
     def respond(
         self,
         verdict: Verdict,
-        headers: Mapping[str, str],
+        headers: Headers,
         *,
         method: str = "GET",
         continue_url: str = "",
@@ -169,6 +185,13 @@ class Gate:
         callable is ASGI's alone: this answers with the template or the
         built-in page.
         """
+        if not verdict.gated:
+            raise ValueError("respond() answers a gated verdict; this one passes")
+        if callable(self.config.page):
+            raise TypeError(
+                "respond() cannot call a page callable (it builds a Starlette response, "
+                "which only the ASGI middleware sends); use a template"
+            )
         accept = _header(headers, "accept")
         accept_language = _header(headers, "accept-language")
         response = self.page.answer(
@@ -178,7 +201,7 @@ class Gate:
             accept_language=(
                 None if accept_language is None else accept_language[: HEADER_LIMIT + 1]
             ),
-            head=method == "HEAD",
+            head=method.upper() == "HEAD",
         )
         out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
         return Answer(response.status_code, out, bytes(response.body))
@@ -203,13 +226,15 @@ class Gate:
             log_once(exc, "the exclude callable", traceback=True)
             return True
 
-    def gate_response(
-        self, line: RequestLine, headers: Mapping[str, str], verdict: Verdict
-    ) -> Answer:
+    def gate_response(self, line: RequestLine, headers: Headers, verdict: Verdict) -> Answer:
         """The page for a gated request, with its continue link where the flow is on."""
         flow = self.continue_flow
         link = "" if flow is None else flow.link(line.root_path, line.full_path, line.query)
         return self.respond(verdict, headers, method=line.method, continue_url=link)
+
+
+# What happens when on_verdict fails: the request goes on as decided.
+_HOOK_OUTCOME = "the verdict stands"
 
 
 def call_hook_sync(hook: Callable[..., object], request: object, verdict: Verdict) -> object:
@@ -217,7 +242,7 @@ def call_hook_sync(hook: Callable[..., object], request: object, verdict: Verdic
     try:
         return hook(request, verdict)
     except Exception as exc:  # a metrics hook never breaks a request
-        log_once(exc, "the on_verdict hook", traceback=True)
+        log_once(exc, "the on_verdict hook", traceback=True, outcome=_HOOK_OUTCOME)
         return None
 
 
@@ -232,7 +257,7 @@ async def settle_hook(result: object) -> None:
         try:
             await result
         except Exception as exc:  # a metrics hook never breaks a request
-            log_once(exc, "the on_verdict hook", traceback=True)
+            log_once(exc, "the on_verdict hook", traceback=True, outcome=_HOOK_OUTCOME)
 
 
 def log_gated(method: str, path: str, verdict: Verdict, report_only: bool) -> None:
@@ -296,24 +321,35 @@ def _escape_one(found: re.Match[str]) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-@functools.lru_cache(maxsize=8)
-def _gate_for(config: GateConfig) -> Gate:
+def _gate_for(config: GateConfig | None) -> Gate:
     """The gate :func:`decide` and :func:`respond` use, one per configuration (the last 8)."""
+    if config is None:
+        config = GateConfig()
+    elif not isinstance(config, GateConfig):
+        raise TypeError(f"config must be a uagate.GateConfig, not {config!r}")
+    return _kept_gate(config)
+
+
+@functools.lru_cache(maxsize=8)
+def _kept_gate(config: GateConfig) -> Gate:
     return Gate(config)
 
 
-def decide(headers: Mapping[str, str], config: GateConfig | None = None) -> Verdict:
+def decide(headers: Headers, config: GateConfig | None = None) -> Verdict:
     """The verdict the gate gives a request with these headers (names in any case).
 
     Reads User-Agent, the client hints and, with ``allow_continue``, the
-    continue cookie; ``config`` defaults to :class:`~uagate.config.GateConfig`'s defaults.
+    continue cookie (values as str, or bytes read as latin-1); ``config``
+    defaults to :class:`~uagate.config.GateConfig`'s defaults. Whatever the
+    values hold, the decision does not raise: a failure is logged once and the
+    request passes as ``unparseable``.
     """
-    return _gate_for(GateConfig() if config is None else config).decide(headers)
+    return _gate_for(config).decide(headers)
 
 
 def respond(
     verdict: Verdict,
-    headers: Mapping[str, str],
+    headers: Headers,
     config: GateConfig | None = None,
     *,
     method: str = "GET",
@@ -322,5 +358,4 @@ def respond(
 
     In the language and form the request's Accept-Language and Accept ask for.
     """
-    gate = _gate_for(GateConfig() if config is None else config)
-    return gate.respond(verdict, headers, method=method)
+    return _gate_for(config).respond(verdict, headers, method=method)

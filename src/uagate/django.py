@@ -18,15 +18,16 @@ from __future__ import annotations
 import inspect
 from typing import Any, cast
 
-from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import patch_vary_headers
 
-from uagate._shared import Answer
+from uagate._headers import merge_vary
+from uagate._shared import Answer, is_async_callable
 from uagate.config import GateConfig
 from uagate.core import Gate, RequestLine, call_hook, call_hook_sync, log_gated, settle_hook
 from uagate.policy import Verdict
-from uagate.wsgi import adapter_config
+from uagate.wsgi import adapter_config, wsgi_text
 
 __all__ = ["UAGateMiddleware", "configured"]
 
@@ -55,6 +56,7 @@ def _as_bytes(text: str) -> bytes:
 
 def _response(answer: Answer) -> HttpResponse:
     response = HttpResponse(answer.body, status=answer.status)
+    del response["Content-Type"]  # the answer's own headers say whether it has one
     for name, value in answer.headers:
         if name.lower() == "set-cookie":  # Django keeps cookies apart from headers
             response.cookies.load(value)
@@ -73,11 +75,12 @@ class UAGateMiddleware:
     sync_capable = True
     async_capable = True
 
-    def __init__(self, get_response: Any, config: GateConfig | None = None) -> None:
+    def __init__(self, get_response: Any, *, config: GateConfig | None = None) -> None:
         self.get_response = get_response
         #: The gate's options (what ``--app`` reads).
         self.config = configured() if config is None else adapter_config(config, {}, _NAME)
         self._gate = Gate(self.config)
+        self._raw_vary = tuple(name.encode("latin-1") for name in self._gate.vary)
         self._async = iscoroutinefunction(get_response)
         if self._async:
             markcoroutinefunction(self)
@@ -99,8 +102,12 @@ class UAGateMiddleware:
         found = self._verdict(request)
         if not isinstance(found, Verdict):
             return found if found is not None else await self.get_response(request)
-        if self.config.on_verdict is not None:
-            await call_hook(self.config.on_verdict, request, found)
+        hook = self.config.on_verdict
+        if hook is not None:
+            if is_async_callable(hook):
+                await call_hook(hook, request, found)
+            else:  # in a thread, as Django runs sync code under ASGI: it may use the database
+                await settle_hook(await sync_to_async(call_hook_sync)(hook, request, found))
         return self._finish(found, request) or self._passed(await self.get_response(request))
 
     def _verdict(self, request: HttpRequest) -> HttpResponseBase | Verdict | None:
@@ -126,18 +133,35 @@ class UAGateMiddleware:
         return None
 
     def _passed(self, response: HttpResponseBase) -> HttpResponseBase:
-        if self._gate.vary:
-            patch_vary_headers(response, self._gate.vary)
+        if self._raw_vary:
+            # The ASGI and WSGI adapters' rule, on the same bytes.
+            present = response.get("Vary")
+            raw = [] if present is None else [(b"vary", present.encode("latin-1"))]
+            merged = merge_vary(raw, self._raw_vary)
+            if merged:
+                response["Vary"] = merged[0][1].decode("latin-1")
         return response
 
 
 def _line(request: HttpRequest) -> RequestLine:
-    """What the gate reads of a Django request besides its headers."""
+    """What the gate reads of a Django request besides its headers.
+
+    Under WSGI the paths come from the environ, read as the WSGI adapter reads
+    them (Django's own ``request.path`` re-escapes bytes that are not UTF-8,
+    which the continue link would escape again); under ASGI from the request.
+    """
+    if isinstance(request, WSGIRequest):
+        root = wsgi_text(request.META.get("SCRIPT_NAME", "") or "").rstrip("/")
+        path = wsgi_text(request.META.get("PATH_INFO", "") or "") or "/"
+        full = root + path
+    else:
+        root = (request.META.get("SCRIPT_NAME", "") or "").rstrip("/")
+        path, full = request.path_info or "/", request.path
     return RequestLine(
         (request.method or "GET").upper(),
-        request.path_info or "/",
-        request.path,
-        request.META.get("SCRIPT_NAME", "") or "",
+        path,
+        full,
+        root,
         _as_bytes(request.META.get("QUERY_STRING", "") or ""),
         request.is_secure(),
     )

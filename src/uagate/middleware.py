@@ -109,6 +109,10 @@ class UAGateMiddleware:
             max_user_agent_length=max_user_agent_length,
             cache_size=cache_size,
         )
+        if config is not None and not isinstance(config, GateConfig):
+            raise TypeError(
+                f"UAGateMiddleware option config must be a uagate.GateConfig, not {config!r}"
+            )
         if config is not None and options != GateConfig():
             raise TypeError("UAGateMiddleware takes config= or options, not both")
         gate = Gate(options if config is None else config)
@@ -157,8 +161,9 @@ class UAGateMiddleware:
         """The path of a request the shortcut did not settle: its steps, then the verdict."""
         gate = self._gate
         is_http = scope["type"] == "http"
-        # A websocket handshake is a GET.
-        line = RequestLine(scope["method"] if is_http else "GET", route_path(scope), scope["path"])
+        # A websocket handshake is a GET; a method name is upper case, as ASGI asks.
+        method = scope["method"].upper() if is_http else "GET"
+        line = RequestLine(method, route_path(scope), scope["path"])
         if is_http:
             answer = gate.continue_answer(
                 line._replace(

@@ -160,15 +160,23 @@ class Page:
             self._template = check_template(page)
         elif isinstance(page, (str, os.PathLike)):
             path = Path(page)
+            if not str(page):
+                raise ValueError(
+                    "UAGateMiddleware option page must be an HTML template or a path, not ''"
+                )
             if not path.is_file():
                 raise ValueError(
                     f"UAGateMiddleware option page: no template file at {str(path)!r} "
                     "(an HTML string must contain markup)"
                 )
-            self._template = check_template(
-                path.read_text(encoding="utf-8"),
-                f"UAGateMiddleware option page (the template file {str(path)!r})",
-            )
+            where = f"UAGateMiddleware option page (the template file {str(path)!r})"
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}"
+                ) from None
+            self._template = check_template(text, where)
         elif callable(page):
             self._callable = page
         else:

@@ -18,10 +18,12 @@ gate. A passing request's verdict is ``environ["uagate.verdict"]``::
 from __future__ import annotations
 
 import http
+import inspect
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from uagate._headers import merge_vary
+from uagate._log import log_once
 from uagate._shared import Answer, is_async_callable
 from uagate.config import GateConfig
 from uagate.core import Gate, RequestLine, call_hook_sync, log_gated
@@ -29,7 +31,7 @@ from uagate.core import Gate, RequestLine, call_hook_sync, log_gated
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["ENVIRON_KEY", "UAGateWSGIMiddleware", "adapter_config"]
+__all__ = ["ENVIRON_KEY", "UAGateWSGIMiddleware", "adapter_config", "wsgi_text"]
 
 #: Where a passing request's verdict is put in the environ.
 ENVIRON_KEY = "uagate.verdict"
@@ -66,9 +68,12 @@ def adapter_config(
     return config
 
 
-def _text(value: str) -> str:
-    """A WSGI path (its bytes as latin-1 text, PEP 3333) as the UTF-8 text ASGI gives."""
-    return value.encode("latin-1", "replace").decode("utf-8", "surrogateescape")
+def wsgi_text(value: str) -> str:
+    """A WSGI path (its bytes as latin-1 text, PEP 3333) as UTF-8 text, as ASGI servers give it.
+
+    Bytes that are not UTF-8 become U+FFFD, as uvicorn makes them.
+    """
+    return value.encode("latin-1", "replace").decode("utf-8", "replace")
 
 
 class _EnvironHeaders(Mapping[str, str]):
@@ -106,9 +111,23 @@ def _with_vary(start_response: StartResponse, names: tuple[str, ...]) -> StartRe
 
 
 def _start(answer: Answer, start_response: StartResponse) -> list[bytes]:
-    phrase = http.HTTPStatus(answer.status).phrase
+    try:
+        phrase = http.HTTPStatus(answer.status).phrase
+    except ValueError:  # a status the config allows that Python has no name for (499, 599)
+        phrase = "Unknown"
     start_response(f"{answer.status} {phrase}", answer.headers)
     return [answer.body]
+
+
+def _no_awaitable(result: object) -> None:
+    """Close what a hook that looked plain returned to be awaited: WSGI has no loop for it."""
+    if inspect.iscoroutine(result):
+        result.close()
+        log_once(
+            TypeError("on_verdict returned a coroutine"),
+            "the on_verdict hook",
+            outcome="WSGI cannot await it; give a plain function",
+        )
 
 
 class UAGateWSGIMiddleware:
@@ -119,7 +138,7 @@ class UAGateWSGIMiddleware:
     """
 
     def __init__(
-        self, app: WSGIApplication, config: GateConfig | None = None, **options: Any
+        self, app: WSGIApplication, *, config: GateConfig | None = None, **options: Any
     ) -> None:
         if not callable(app):
             raise TypeError(f"UAGateWSGIMiddleware app must be a WSGI callable, not {app!r}")
@@ -137,8 +156,8 @@ class UAGateWSGIMiddleware:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Handle one WSGI request."""
         gate = self._gate
-        root = _text(environ.get("SCRIPT_NAME", ""))
-        path = _text(environ.get("PATH_INFO", "")) or "/"
+        root = wsgi_text(environ.get("SCRIPT_NAME", "")).rstrip("/")
+        path = wsgi_text(environ.get("PATH_INFO", "")) or "/"
         line = RequestLine(
             environ.get("REQUEST_METHOD", "GET").upper(),
             path,
@@ -158,7 +177,7 @@ class UAGateWSGIMiddleware:
         if verdict.gated:
             log_gated(line.method, line.full_path, verdict, config.report_only)
         if config.on_verdict is not None:
-            call_hook_sync(config.on_verdict, environ, verdict)
+            _no_awaitable(call_hook_sync(config.on_verdict, environ, verdict))
         if verdict.gated and not config.report_only:
             return _start(gate.gate_response(line, headers, verdict), start_response)
         environ[ENVIRON_KEY] = verdict
