@@ -504,3 +504,132 @@ def test_serve_refuses_an_app_whose_gate_is_inside_another_middleware(
     write_app(tmp_path, WRAPPED_WRAPPER)
     line = one_error_line(run_cli("serve", "shop:app", "--report-only", cwd=tmp_path))
     assert "has a UAGateMiddleware of its own (shop:app.app)" in line
+
+
+# what an outside trial found
+
+
+BRIDGED = """
+from asgiref.wsgi import WsgiToAsgi
+from flask import Flask
+from uagate import Policy, UAGateMiddleware
+from uagate.wsgi import UAGateWSGIMiddleware
+
+flask_app = Flask(__name__)
+flask_app.wsgi_app = UAGateWSGIMiddleware(flask_app.wsgi_app, policy=Policy.modern())
+inner = WsgiToAsgi(flask_app)
+app = UAGateMiddleware(inner)
+"""
+
+DISPATCHED = """
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from uagate.wsgi import UAGateWSGIMiddleware
+
+main, api = Flask("main"), Flask("api")
+app = DispatcherMiddleware(UAGateWSGIMiddleware(main.wsgi_app), {"/api": api.wsgi_app})
+"""
+
+
+def test_a_gate_behind_asgirefs_wsgi_bridge_is_found(run_cli: RunCli, tmp_path: Path) -> None:
+    """WsgiToAsgi keeps its app as .wsgi_application: the gate there is found, alone or not."""
+    write_app(tmp_path, BRIDGED)
+    result = run_cli("check", "--app", "shop:inner", CHROME_100, cwd=tmp_path)
+    assert (result.code, result.out.split()[:2]) == (1, ["gated", "outdated"])
+    line = one_error_line(run_cli("check", "--app", "shop:app", IE11, cwd=tmp_path))
+    assert "mounts 2 uagate gates with different options" in line
+
+
+@pytest.mark.parametrize(
+    ("template", "says"),
+    [
+        (DISPATCHED, "shop:app sends /api to other apps, which the gate never sees"),
+        (LITESTAR, "Litestar runs app-level middleware per route"),
+    ],
+    ids=["werkzeug dispatcher", "litestar"],
+)
+def test_export_refuses_a_gate_that_sees_part_of_the_app(
+    run_cli: RunCli, tmp_path: Path, template: str, says: str
+) -> None:
+    """A gate some requests never meet: check reads its policy, export nginx refuses it."""
+    write_app(tmp_path, template)
+    assert run_cli("check", "--app", "shop:app", IE11, cwd=tmp_path).code == 1
+    result = run_cli("export", "nginx", "--app", "shop:app", "--out", "out", cwd=tmp_path)
+    assert says in one_error_line(result)
+    assert not (tmp_path / "out").exists()
+
+
+def test_what_the_app_prints_or_reads_on_import_stays_out_of_uagates_output(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """An app that prints, reads stdin and parses argv on import: uagate's JSON stays JSON."""
+    noisy = (
+        "import sys\nprint('hello from import')\nsys.stdin.read()\n"
+        "assert sys.argv == ['shop:app']\n"
+    )
+    write_app(tmp_path, noisy + WRAPPER)
+    result = run_cli(
+        "check", "--json", "--app", "shop:app", stdin=CHROME.encode() + b"\n", cwd=tmp_path
+    )
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["family"] == "Chrome"
+    assert "hello from import" in result.err
+
+
+@pytest.mark.parametrize(
+    ("source", "arguments", "says"),
+    [
+        (WRAPPER, ["--app", "./shop.py:app"], "name the module as Python imports it"),
+        (WRAPPER, ["--app", "shop:app", "--app-dir", "nowhere"], "--app-dir nowhere: no such"),
+        (
+            FACTORY,
+            ["--app", "shop:create"],
+            "it is a function: if it builds the app, add --factory",
+        ),
+        (
+            "async def create():\n    return None\n",
+            ["--app", "shop:create", "--factory"],
+            "--factory, but it is async",
+        ),
+        (
+            "def create():\n    return None\n",
+            ["--app", "shop:create", "--factory"],
+            "returned None",
+        ),
+    ],
+    ids=["file path", "no app dir", "factory without --factory", "async factory", "None"],
+)
+def test_a_mistyped_app_gets_a_hint(
+    run_cli: RunCli, tmp_path: Path, source: str, arguments: list[str], says: str
+) -> None:
+    """Common slips name what to change, in one line."""
+    write_app(tmp_path, source)
+    assert says in one_error_line(run_cli("check", *arguments, IE11, cwd=tmp_path))
+
+
+def test_export_names_the_policy_with_the_other_refusals(run_cli: RunCli, tmp_path: Path) -> None:
+    """An exclude callable and a policy predicate: both in the one line."""
+    write_app(
+        tmp_path, WRAPPER, "exclude=lambda request: False, policy=Policy(predicate=lambda c: False)"
+    )
+    line = one_error_line(
+        run_cli("export", "nginx", "--app", "shop:app", "--out", "out", cwd=tmp_path)
+    )
+    assert re.search("exclude is a Python callable.*a policy with a predicate", line)
+
+
+def test_export_refuses_a_prefix_longer_than_nginx_reads(run_cli: RunCli, tmp_path: Path) -> None:
+    """A 5,001-character exclusion would stop nginx from loading: refused, naming the prefix."""
+    write_app(tmp_path, WRAPPER, 'exclude_paths=["/" + "a" * 5000]')
+    line = one_error_line(
+        run_cli("export", "nginx", "--app", "shop:app", "--out", "out", cwd=tmp_path)
+    )
+    assert line.startswith("uagate: error: an exclude_paths prefix of 5,001 characters")
+
+
+def test_a_report_only_gate_is_named_as_such(run_cli: RunCli, tmp_path: Path) -> None:
+    """Check --app on a report-only gate says that the gated clients are let through."""
+    write_app(tmp_path, WRAPPER, "report_only=True")
+    result = run_cli("check", "--app", "shop:app", IE11, cwd=tmp_path)
+    assert result.code == 1
+    assert "is report-only: it logs the clients shown as gated and lets them through" in result.err

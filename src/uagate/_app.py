@@ -12,9 +12,16 @@ is what the app's own gate does; ``uagate serve`` refuses an app that has one.
 - a Django handler (``get_wsgi_application()``, ``get_asgi_application()``) when
   ``settings.MIDDLEWARE`` names ``uagate.django.UAGateMiddleware``: its ``UAGATE`` setting;
 - and the same again in what wrappers wrap, through their ``app``, ``wsgi_app``,
-  ``asgi_app`` and ``application`` attributes (Flask's ``app.wsgi_app = ...``,
-  Quart's ``app.asgi_app = ...``, any ASGI middleware's ``self.app``, WhiteNoise's
-  and Django's static files handlers' ``application``).
+  ``asgi_app``, ``application``, ``wsgi_application`` and ``asgi_application``
+  attributes (Flask's ``app.wsgi_app = ...``, Quart's ``app.asgi_app = ...``, any
+  ASGI middleware's ``self.app``, WhiteNoise's and Django's static files
+  handlers' ``application``, asgiref's ``WsgiToAsgi``).
+
+A gate may cover part of the app only: one that Litestar runs per route (the
+requests with no route never meet it), or one on the main app of a dispatcher
+that sends some prefixes elsewhere (werkzeug's ``DispatcherMiddleware`` and
+its ``mounts``). :attr:`MountedGate.partly` says so; ``uagate export nginx``
+refuses such a gate, since nginx would gate the requests it never sees.
 
 Attributes are read without running the app's code (no property, no
 ``__getattr__``); the walk is bounded in depth and in objects, and visits each
@@ -41,12 +48,20 @@ __all__ = [
     "MountedGate",
     "import_attribute",
     "mounted_config",
+    "mounted_gate",
     "mounted_gates",
     "one_line",
 ]
 
 #: The attributes through which a wrapper reaches the app it wraps.
-WRAPPED = ("app", "wsgi_app", "asgi_app", "application")
+WRAPPED = (
+    "app",
+    "wsgi_app",
+    "asgi_app",
+    "application",
+    "wsgi_application",
+    "asgi_application",
+)
 #: The lists of an app's middleware entries: Starlette's and FastAPI's, Litestar's.
 MIDDLEWARE_LISTS = ("user_middleware", "middleware")
 # Where an entry of each list keeps the class it builds.
@@ -67,11 +82,15 @@ class MountError(ValueError):
 
 
 class MountedGate(NamedTuple):
-    """One gate found in an app: the adapter, where it was found, and its options."""
+    """One gate found in an app: the adapter, where it was found, and its options.
+
+    ``partly``: why the gate sees only some of the app's requests; empty when it sees all.
+    """
 
     kind: str
     where: str
     config: GateConfig
+    partly: str = ""
 
 
 def one_line(exc: BaseException) -> str:
@@ -94,6 +113,11 @@ def import_attribute(import_string: str, option: str, form: str) -> object:
     module_name, colon, attribute = import_string.partition(":")
     if not colon or not module_name or not attribute:
         raise ImportStringError(f"{option} {import_string}: not {form}")
+    if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
+        raise ImportStringError(
+            f"{option} {import_string}: name the module as Python imports it (shop:app, "
+            "mysite.asgi:application), not a file; --app-dir says where to look"
+        )
     try:
         target: object = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -118,16 +142,24 @@ def _is_the_module_or_a_parent(missing: str, module_name: str) -> bool:
 
 
 def mounted_config(target: object, name: str) -> GateConfig:
-    """The options of the one gate ``target`` mounts; :class:`MountError` if none or two differ.
+    """The options of the one gate ``target`` mounts; :class:`MountError` if none or two differ."""
+    return mounted_gate(target, name).config
+
+
+def mounted_gate(target: object, name: str) -> MountedGate:
+    """The one gate ``target`` mounts; :class:`MountError` if none, or two that differ.
 
     ``name`` names the app in the messages (the import string). The same
     options mounted twice are one gate's options.
     """
     gates = mounted_gates(target, name)
     if not gates:
+        hint = ""
+        if inspect.isroutine(target):
+            hint = " (it is a function: if it builds the app, add --factory)"
         raise MountError(
             f"{name} mounts no uagate gate: none around it, in its middleware "
-            "or in Django's MIDDLEWARE"
+            f"or in Django's MIDDLEWARE, {MAX_DEPTH} wrappers deep at most{hint}"
         )
     configs: list[GateConfig] = []
     for gate in gates:
@@ -140,7 +172,8 @@ def mounted_config(target: object, name: str) -> GateConfig:
             "--app does not guess which one decides: keep one gate, or give the options "
             "on the command line"
         )
-    return configs[0]
+    partly = [gate for gate in gates if gate.partly]
+    return partly[0] if partly else gates[0]
 
 
 def mounted_gates(target: object, name: str) -> list[MountedGate]:
@@ -152,20 +185,31 @@ def mounted_gates(target: object, name: str) -> list[MountedGate]:
     """
     found: list[MountedGate] = []
     seen: set[int] = set()
-    stack: list[tuple[object, str, int]] = [(target, name, 0)]
+    stack: list[tuple[object, str, int, str]] = [(target, name, 0, "")]
     while stack and len(seen) < MAX_OBJECTS:
-        node, where, depth = stack.pop()
+        node, where, depth, partly = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        found.extend(_gates_at(node, where))
+        for gate in _gates_at(node, where):
+            found.append(gate._replace(partly=gate.partly or partly))
         if depth == MAX_DEPTH:
             continue
+        partly = partly or _dispatches(node, where)
         for attribute in reversed(WRAPPED):  # popped in WRAPPED's order
             inner = _attribute(node, attribute)
             if _may_wrap(inner):
-                stack.append((inner, f"{where}.{attribute}", depth + 1))
+                stack.append((inner, f"{where}.{attribute}", depth + 1, partly))
     return found
+
+
+def _dispatches(node: object, where: str) -> str:
+    """Why what ``node`` wraps sees only some requests: prefixes it sends elsewhere; or ''."""
+    mounts = _attribute(node, "mounts")  # werkzeug's DispatcherMiddleware
+    if not isinstance(mounts, dict) or not mounts:
+        return ""
+    prefixes = ", ".join(sorted(str(prefix) for prefix in mounts))
+    return f"{where} sends {prefixes} to other apps, which the gate never sees"
 
 
 def _may_wrap(value: object) -> bool:
@@ -213,7 +257,13 @@ def _gates_at(node: object, where: str) -> Iterator[MountedGate]:
             cls = entry if isinstance(entry, type) else _attribute(entry, _ENTRY_CLASS[listed])
             if isinstance(cls, type) and issubclass(cls, UAGateMiddleware):
                 at = f"{where}.{listed}[{index}]"
-                yield MountedGate(cls.__name__, at, _built(cls, entry, at))
+                partly = (
+                    "Litestar runs app-level middleware per route, so requests with no route "
+                    "never meet the gate (wrap the app instead: see the README)"
+                    if listed == "middleware"
+                    else ""
+                )
+                yield MountedGate(cls.__name__, at, _built(cls, entry, at), partly)
     handler = _loaded("django.core.handlers.base", "BaseHandler")
     if handler is not None and isinstance(node, handler):
         config = _django_config(where)

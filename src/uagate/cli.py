@@ -10,23 +10,26 @@ the control characters of escape sequences. The reference is docs/cli.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import inspect
 import io
 import json
 import os
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import Any, NoReturn, TextIO, TypeAlias
 
 from uagate import __version__
 from uagate._app import (
     ImportStringError,
+    MountedGate,
     MountError,
     import_attribute,
-    mounted_config,
+    mounted_gate,
     mounted_gates,
     one_line,
 )
@@ -35,7 +38,14 @@ from uagate._text import json_line, printable
 from uagate.config import GateConfig
 from uagate.decision import check
 from uagate.detect import DEFAULT_MAX_LENGTH
-from uagate.nginx import HTTP_CONF, SERVER_CONF, NginxExportError, export_config, export_nginx
+from uagate.nginx import (
+    HTTP_CONF,
+    SERVER_CONF,
+    NginxExportError,
+    UntranslatableError,
+    export_config,
+    export_nginx,
+)
 from uagate.notice import notice_html
 from uagate.page import (
     DEFAULT_STATUS_CODE,
@@ -109,20 +119,37 @@ def _policy(name: str | None, folder: str | None = None) -> Policy:
 
 
 def _app_config(args: argparse.Namespace) -> GateConfig:
-    """The options of the gate that ``--app`` mounts; one line of error and exit status 2 if none.
+    """The options of the gate that ``--app`` mounts (see :func:`_app_gate`)."""
+    return _app_gate(args).config
+
+
+def _app_gate(args: argparse.Namespace) -> MountedGate:
+    """The gate that ``--app`` mounts; one line of error and exit status 2 if none.
 
     The app is imported as ``uagate serve`` imports it (``--app-dir`` first on
-    ``sys.path``; ``--factory`` calls it), without uvicorn.
+    ``sys.path``; ``--factory`` calls it), without uvicorn. While it loads, what
+    it prints goes to standard error, it reads no standard input and sees only
+    its own name in ``sys.argv``, so that uagate's output and input stay uagate's.
     """
     app = args.app
+    if args.app_dir is not None and not os.path.isdir(args.app_dir):
+        raise _UsageError(f"--app-dir {args.app_dir}: no such directory")
     _import_from(args.app_dir)
     try:
-        target = import_attribute(app, "--app", "MODULE:APP")
-        if args.factory:
-            if not callable(target):
-                raise _UsageError(f"--app {app}: --factory, but it is not callable")
-            target = target()
-        return mounted_config(target, app)
+        with _quiet_import(app):
+            target = import_attribute(app, "--app", "MODULE:APP")
+            if args.factory:
+                if not callable(target):
+                    raise _UsageError(f"--app {app}: --factory, but it is not callable")
+                target = target()
+                if inspect.iscoroutine(target):
+                    target.close()
+                    raise _UsageError(
+                        f"--app {app}: --factory, but it is async; give a plain function"
+                    )
+        if args.factory and target is None:
+            raise _UsageError(f"--app {app}: --factory, but it returned None")
+        return mounted_gate(target, app)
     except ImportStringError as exc:
         raise _UsageError(str(exc)) from exc
     except MountError as exc:  # its message starts with the app's name
@@ -131,6 +158,28 @@ def _app_config(args: argparse.Namespace) -> GateConfig:
         raise
     except BaseException as exc:  # importing or calling it failed: one line, not a trace
         raise _UsageError(f"--app {app}: cannot load it: {one_line(exc)}") from exc
+
+
+def _say_report_only(app: str, config: GateConfig) -> None:
+    """Tell the operator that the verdicts shown are what the app's gate logs, not does."""
+    if config.report_only:
+        print(
+            f"uagate: the gate of {app} is report-only: it logs the clients shown as gated "
+            "and lets them through",
+            file=sys.stderr,
+        )
+
+
+@contextlib.contextmanager
+def _quiet_import(name: str) -> Iterator[None]:
+    """While an app loads: its prints to standard error, no standard input, argv its name."""
+    stdin, argv = sys.stdin, sys.argv
+    sys.stdin, sys.argv = io.StringIO(""), [name]
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdin, sys.argv = stdin, argv
 
 
 def _user_agents(arguments: list[str]) -> Iterable[str]:
@@ -165,6 +214,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         config = _app_config(args)
         policy, max_length = config.policy, config.max_user_agent_length
+        _say_report_only(args.app, config)
     any_gated = False
     for user_agent in _user_agents(args.user_agents):
         verdict = check(user_agent, policy=policy, max_length=max_length)
@@ -227,6 +277,7 @@ def _scan(args: argparse.Namespace) -> int:
                 "their verdicts could differ"
             )
         scanner = LogScanner(config.policy, f"the gate of {args.app}")
+        _say_report_only(args.app, config)
     on_terminal = sys.stderr.isatty() and not args.no_progress
     if not args.files and sys.stdin.isatty():
         print(
@@ -384,11 +435,18 @@ def _export_nginx(args: argparse.Namespace) -> int:
                 vary_user_agent=vary_user_agent,
             )
         else:
-            config = _app_config(args)
-            vary_user_agent = config.vary_user_agent
+            # Where --out points is read before the app loads: importing it may chdir.
+            here = os.getcwd()
+            gate = _app_gate(args)
+            vary_user_agent = gate.config.vary_user_agent
+            if gate.partly:
+                raise _UsageError(
+                    f"--app {args.app}: nginx cannot do as this gate does: {gate.partly}, "
+                    "and nginx would gate them"
+                )
             try:
-                written = export_config(out, config)
-            except NginxExportError as exc:
+                written = export_config(os.path.join(here, out), gate.config)
+            except UntranslatableError as exc:
                 raise _UsageError(f"--app {args.app}: {exc}") from exc
     except NginxExportError as exc:
         raise _UsageError(str(exc)) from exc

@@ -46,6 +46,7 @@ __all__ = [
     "PAGE_PATH",
     "SERVER_CONF",
     "NginxExportError",
+    "UntranslatableError",
     "export_config",
     "export_nginx",
     "http_conf",
@@ -108,18 +109,31 @@ class NginxExportError(ValueError):
     """The export cannot say in nginx what the gate does, or cannot be written there."""
 
 
-def _check_policy(policy: Policy) -> None:
+class UntranslatableError(NginxExportError):
+    """A gate's options that nginx cannot carry out as the gate does (:func:`export_config`)."""
+
+
+def _policy_reasons(policy: Policy) -> list[str]:
+    """Why nginx cannot apply ``policy`` as the gate does; empty when it can."""
+    reasons = []
     if policy.predicate is not None:
-        raise NginxExportError(
+        reasons.append(
             "a policy with a predicate cannot be exported to nginx: the predicate is Python code; "
             "keep the middleware for it (docs/edge.md)"
         )
     if not (policy.gate_ie and policy.gate_trident_apps):
-        raise NginxExportError(
+        reasons.append(
             "nginx cannot tell Internet Explorer from applications built on its engine as the "
             "gate does, so an exported policy must gate both (gate_ie=True, "
             "gate_trident_apps=True); keep the middleware for this policy (docs/edge.md)"
         )
+    return reasons
+
+
+def _check_policy(policy: Policy) -> None:
+    reasons = _policy_reasons(policy)
+    if reasons:
+        raise NginxExportError("; ".join(reasons))
 
 
 def _quote(text: str) -> str:
@@ -370,11 +384,20 @@ def _language_rules(default_language: str) -> list[tuple[str, str]]:
     return rules
 
 
+# The longest prefix the export writes: nginx refuses a map value much past 4 KB.
+_MAX_PREFIX = 1024
+
+
 def _paths(prefixes: Sequence[str]) -> list[str]:
     for prefix in prefixes:
         if not is_path_prefix(prefix):
             raise NginxExportError(
                 f"exclude_paths takes prefixes that start with '/', not {prefix!r}"
+            )
+        if len(prefix) > _MAX_PREFIX:
+            raise NginxExportError(
+                f"an exclude_paths prefix of {len(prefix):,} characters is longer than nginx "
+                f"reads in a map ({_MAX_PREFIX:,} at most): {prefix[:40]!r}..."
             )
     return [f"^{re.escape(prefix)}" for prefix in prefixes]
 
@@ -694,9 +717,9 @@ def export_config(directory: str | os.PathLike[str], config: GateConfig) -> list
     cannot do as the gate does (:func:`untranslatable`), or for a policy
     :func:`export_nginx` refuses: the export never silently differs from the gate.
     """
-    reasons = untranslatable(config)
+    reasons = untranslatable(config) + _policy_reasons(config.policy)
     if reasons:
-        raise NginxExportError("nginx cannot do as this gate does: " + "; ".join(reasons))
+        raise UntranslatableError("nginx cannot do as this gate does: " + "; ".join(reasons))
     return export_nginx(
         directory,
         config.policy,
