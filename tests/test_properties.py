@@ -399,7 +399,7 @@ def test_the_shortcut_changes_no_response_and_no_verdict(
         scope = http_scope(list(headers), method=method, path=path)
         known = with_shortcut._known
         taken += known is not None and any(
-            name == b"user-agent" and known(value, list(headers)) is not None
+            name == b"user-agent" and with_shortcut._verdicts.seen(value, list(headers)) is not None
             for name, value in headers
         )
         answers = []

@@ -201,7 +201,7 @@ class Verdicts:
       for requests that send neither hint header, keyed by the User-Agent;
     - and those of IE-like strings with hint headers, keyed by all three.
 
-    The middleware's shortcut asks the first two through :meth:`seen`.
+    The middleware's shortcut asks the first two through :attr:`settled` and :meth:`seen`.
 
     Each table holds at most ``size`` entries; the first at most ``max_bytes``
     bytes of header text (:data:`CACHE_BYTES` unless told) and the other two a
@@ -209,7 +209,15 @@ class Verdicts:
     than 2,048 characters are kept by a digest. ``size=0`` remembers nothing.
     """
 
-    __slots__ = ("_hinted", "_known", "_known_get", "_unhinted", "_unhinted_get", "decider")
+    __slots__ = (
+        "_hinted",
+        "_known",
+        "_known_get",
+        "_unhinted",
+        "_unhinted_get",
+        "decider",
+        "settled",
+    )
 
     def __init__(
         self, decider: Decider, *, size: int = DEFAULT_CACHE_SIZE, max_bytes: int = CACHE_BYTES
@@ -221,6 +229,11 @@ class Verdicts:
         self._hinted: BoundedTable[Hashable, Verdict] = BoundedTable(size, max_bytes // 4)
         self._known_get = self._known.data.get
         self._unhinted_get = self._unhinted.data.get
+        #: ``settled(user_agent)``: the verdict kept for a raw User-Agent that settles
+        #: it alone (no IE marker, or a placeholder), whatever the other headers are;
+        #: ``None`` otherwise. A lookup with no Python frame, for the middleware's
+        #: shortcut; :meth:`seen` answers the rest.
+        self.settled = self._known_get
 
     def seen(self, user_agent: bytes, headers: list[tuple[bytes, bytes]]) -> Verdict | None:
         """The verdict kept for a raw User-Agent and the request's raw headers, if any.

@@ -38,6 +38,7 @@ which the WSGI and Django adapters share; this module adds what only ASGI has
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Collection, Sequence
@@ -47,6 +48,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from uagate._headers import accepts as read_accepts
 from uagate._headers import cookie_header, scan, with_vary
+from uagate._log import logger
 from uagate._shared import Answer, route_path
 from uagate.config import CONTINUE_PATH, THIRTY_DAYS, GateConfig, RequestPredicate, VerdictHook
 from uagate.core import Gate, RequestLine, call_hook, log_gated
@@ -124,10 +126,16 @@ class UAGateMiddleware:
         self._gate = gate
         self._verdicts = gate.verdicts
         self._page = gate.page
+        # The steps' options, read on every request the shortcut does not settle.
+        self._continue = gate.continue_flow
+        self._routed = gate.continue_flow is not None or gate.exclusions is not None
+        self._report_only = config.report_only
+        self._on_verdict = config.on_verdict
         self._vary = tuple(name.encode("latin-1") for name in gate.vary)
         plain = not (gate.exclusions or config.on_verdict or gate.continue_flow or gate.vary)
         # The shortcut: on only where no option adds a step to a request it settles.
-        self._known = gate.verdicts.seen if plain and config.cache_size else None
+        self._known = gate.verdicts.settled if plain and config.cache_size else None
+        self._seen = gate.verdicts.seen
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection."""
@@ -139,9 +147,14 @@ class UAGateMiddleware:
                 headers = scope["headers"]
                 for name, value in headers:
                     if name == b"user-agent":
-                        verdict = known(value, headers)
-                        if verdict is None:
+                        try:
+                            verdict = known(value)
+                        except TypeError:  # a value that is not bytes, against the ASGI spec
                             break
+                        if verdict is None:
+                            verdict = self._seen(value, headers)  # an IE-like string
+                            if verdict is None:
+                                break
                         if verdict.gated:  # the gate page is a step of finish
                             await self._finish(verdict, scope, receive, send)
                             return
@@ -160,25 +173,23 @@ class UAGateMiddleware:
     async def _steps(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The path of a request the shortcut did not settle: its steps, then the verdict."""
         gate = self._gate
-        is_http = scope["type"] == "http"
-        # A websocket handshake is a GET; a method name is upper case, as ASGI asks.
-        method = scope["method"].upper() if is_http else "GET"
-        line = RequestLine(method, route_path(scope), scope["path"])
-        if is_http:
-            answer = gate.continue_answer(
-                line._replace(
-                    query=scope.get("query_string", b""), secure=scope.get("scheme") == "https"
-                )
-            )
-            if answer is not None:
-                await _send_answer(answer, send)
+        if self._routed:  # the continue endpoint, or exclusions: they read the request line
+            is_http = scope["type"] == "http"
+            # A websocket handshake is a GET; a method name is upper case, as ASGI asks.
+            method = scope["method"].upper() if is_http else "GET"
+            line = RequestLine(method, route_path(scope), scope["path"])
+            if is_http and self._continue is not None:
+                query, secure = scope.get("query_string", b""), scope.get("scheme") == "https"
+                answer = gate.continue_answer(line._replace(query=query, secure=secure))
+                if answer is not None:
+                    await _send_answer(answer, send)
+                    return
+            if gate.skips(line, lambda: Request(scope) if is_http else HTTPConnection(scope)):
+                await self.app(scope, receive, send)
                 return
-        if gate.skips(line, lambda: Request(scope) if is_http else HTTPConnection(scope)):
-            await self.app(scope, receive, send)
-            return
         headers = scope["headers"]
         user_agent, sec_ch_ua, full_list, accept, accept_language = scan(headers)
-        cookie = cookie_header(headers) if gate.continue_flow is not None else None
+        cookie = cookie_header(headers) if self._continue is not None else None
         verdict = gate.verdict(user_agent, sec_ch_ua, full_list, cookie)
         await self._finish(verdict, scope, receive, send, (accept, accept_language))
 
@@ -195,16 +206,15 @@ class UAGateMiddleware:
         ``accepts``: the request's Accept and Accept-Language, where already read.
         """
         is_http = scope["type"] == "http"
-        config = self.config
-        if verdict.gated:
+        if verdict.gated and logger.isEnabledFor(logging.INFO):
             method = str(scope.get("method", "WEBSOCKET"))
-            log_gated(method, scope.get("path", ""), verdict, config.report_only)
-        if config.on_verdict is not None:
+            log_gated(method, scope.get("path", ""), verdict, self._report_only)
+        if self._on_verdict is not None:
             # Without the body: reading it here would leave none for the app.
             request = Request(scope) if is_http else HTTPConnection(scope)
-            await call_hook(config.on_verdict, request, verdict)
-        if verdict.gated and not config.report_only:
-            flow = self._gate.continue_flow
+            await call_hook(self._on_verdict, request, verdict)
+        if verdict.gated and not self._report_only:
+            flow = self._continue
             link = (
                 flow.link(scope.get("root_path", ""), scope["path"], scope.get("query_string", b""))
                 if flow is not None and is_http
