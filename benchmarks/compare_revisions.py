@@ -8,6 +8,14 @@ this tree / base (below 1 is faster). The benchmark script itself is this
 tree's in both, so only the package differs.
 
     .venv/bin/python benchmarks/compare_revisions.py --base ce27bc2 --rounds 7
+
+Wall-clock medians on a shared 2-core machine move by 10% from run to run;
+``--instructions`` counts instructions instead, under valgrind's callgrind,
+which gives the same count for the same code and input whatever else runs:
+per request, the first pass over 20,000 requests of the trace (cold) and
+further passes (seen), for the default and the modern policy.
+
+    .venv/bin/python benchmarks/compare_revisions.py --base ce27bc2 --instructions
 """
 
 from __future__ import annotations
@@ -39,10 +47,61 @@ def run(source: Path, variant: str, requests: int) -> float:
     return float(output.strip().splitlines()[-1])
 
 
+INSTRUCTION_REQUESTS = 20_000
+
+
+def drive(preset: str, passes: int) -> None:
+    """Serve the trace ``passes`` times through one gate (run under callgrind)."""
+    sys.path.insert(0, str(HERE))
+    from bench_requests import POLICIES, bare_app, encoded, serve
+    from uatrace import trace
+
+    from uagate import UAGateMiddleware
+
+    requests = [encoded(user_agent) for user_agent in trace(INSTRUCTION_REQUESTS)]
+    app = UAGateMiddleware(bare_app, policy=POLICIES[preset])
+    for _ in range(passes):
+        serve(app, requests)
+
+
+def instructions(source: Path, preset: str, passes: int) -> int:
+    """The instructions callgrind counts for :func:`drive` with ``source`` first on the path."""
+    with tempfile.NamedTemporaryFile(suffix=".callgrind") as out:
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out.name}"]
+        command += [sys.executable, __file__, "--drive", preset, str(passes)]
+        env = {**os.environ, "PYTHONPATH": str(source)}
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        for line in Path(out.name).read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+    raise RuntimeError("callgrind wrote no total")
+
+
+def compare_instructions(trees: dict[str, Path]) -> None:
+    """Instructions per request, cold and seen, for both trees."""
+    print(f"{'instructions per request':32} {'base':>8} {'this':>8} {'this/base':>10}")
+    for preset in ("default", "modern"):
+        counts = {
+            name: [instructions(src, preset, n) for n in (0, 1, 3)] for name, src in trees.items()
+        }
+        for label, (first, last, requests) in (
+            ("cold", (0, 1, INSTRUCTION_REQUESTS)),
+            ("seen", (1, 2, 2 * INSTRUCTION_REQUESTS)),
+        ):
+            old, new = (
+                (counts[name][last] - counts[name][first]) // requests for name in ("base", "this")
+            )
+            print(f"{f'uagate {label}, {preset}':32} {old:8,} {new:8,} {new / old:10.3f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run both revisions' variants interleaved; print medians and ratios."""
+    if argv is None and sys.argv[1:2] == ["--drive"]:
+        drive(sys.argv[2], int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", required=True, help="the git revision to compare with")
+    parser.add_argument("--instructions", action="store_true", help="count, under callgrind")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--only", nargs="+", choices=VARIANTS, default=list(VARIANTS))
@@ -55,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         try:
             trees = {"base": base / "src", "this": ROOT / "src"}
+            if args.instructions:
+                compare_instructions(trees)
+                return
             times: dict[tuple[str, str], list[float]] = {}
             for round_ in range(args.rounds):
                 order = list(trees.items())
