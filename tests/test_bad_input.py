@@ -15,8 +15,7 @@ from uagate import Client, Policy, Reason, UAGateMiddleware, Verdict, check
 from uagate.detect import DEFAULT_MAX_LENGTH, cap
 from uagate.testing import CHROME, IE6, IE11
 
-from .conftest import app_that_must_not_run, http_scope, run_asgi
-from .test_middleware import hello_asgi
+from .conftest import app_that_must_not_run, hello_asgi, http_scope, run_asgi
 
 # A version number of more than 4,300 digits makes the parser's int() raise ValueError.
 HUGE_VERSION_IE = "Mozilla/4.0 (compatible; MSIE " + "9" * 5000 + ".0; Windows NT 5.1)"

@@ -1,12 +1,16 @@
 """Smoke runs of the benchmarks at small sizes: they run and print their tables.
 
 No timing is asserted here (the figures are in docs/performance.md, from the
-full runs); these only keep the benchmark scripts working.
+full runs); these only keep the benchmark scripts working. They are opt-in:
+together they take over a minute (they time things, and some start servers
+and child processes), so they run only with ``UAGATE_BENCH_TESTS=1``
+(docs/development.md), and skip otherwise, in CI too.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -14,6 +18,11 @@ from types import ModuleType
 import pytest
 
 from .conftest import ROOT, corpus_path
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("UAGATE_BENCH_TESTS") != "1",
+    reason="benchmark smoke runs are opt-in: set UAGATE_BENCH_TESTS=1 to run them",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
-"""The gate page in a real browser: Debian's chromium, driven by Playwright, against uvicorn.
+"""The gate page in a real browser: Debian's Chromium, driven by Playwright, against uvicorn.
 
-Chromium is found as ``chromium`` on PATH; without it these tests fail under
-CI=true and skip elsewhere. Every request to a host other than 127.0.0.1 is
+Chromium is ``chromium-headless-shell`` (Chromium's own headless browser) or
+``chromium`` on PATH (conftest.chromium_path); without either these tests fail
+under CI=true and skip elsewhere. Every request to a host other than 127.0.0.1 is
 answered by a local stub page and recorded, and Chromium resolves no name but
 127.0.0.1, so nothing reaches the network beyond loopback.
 
@@ -13,6 +14,7 @@ set the override over CDP without ``userAgentMetadata``, and Chromium then sends
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,7 +34,7 @@ from playwright.sync_api import (
 from uagate.page import LANGUAGES
 from uagate.testing import IE11
 
-from .conftest import TIMEOUT_MS, free_port, missing, running_server
+from .conftest import TIMEOUT_MS, free_port, missing, one_language_per_script, running_server
 
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
@@ -296,8 +298,11 @@ OVERFLOWS = """() => {
 
 def has_font_for(language: str) -> bool:
     """Whether fontconfig has a font for the language (fonts are installed by .ci/run)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        missing("fc-list is not on PATH (Debian: apt-get install fontconfig)")
     found = subprocess.run(
-        ["fc-list", f":lang={FONT_LANGUAGES[language]}", "family"],
+        [fc_list, f":lang={FONT_LANGUAGES[language]}", "family"],
         capture_output=True,
         text=True,
         check=False,
@@ -305,11 +310,16 @@ def has_font_for(language: str) -> bool:
     return bool(found.stdout.strip())
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_line_overflows_a_phone_screen_in_any_language(
+@pytest.mark.parametrize("language", one_language_per_script(LANGUAGES))
+def test_no_line_overflows_a_phone_screen_in_any_script(
     browse: Browse, demo_url: str, language: str
 ) -> None:
-    """At 375 px, no box scrolls sideways and no line of text reaches past the screen."""
+    """At 375 px, no box scrolls sideways and no line of text reaches past the screen.
+
+    Once for each script and direction, in its language with the longest word
+    (conftest.one_language_per_script); test_languages.py checks every language's page
+    without a browser.
+    """
     page = browse.page(user_agent=IE11, locale=LOCALES.get(language, language), viewport=PHONE)
     open_gate(page, demo_url + "/")
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -11,9 +11,7 @@ from uagate import Policy, UAGateMiddleware
 from uagate.decision import Decider, Verdicts
 from uagate.testing import CHROME, FIREFOX, IE8, IE9, IE11
 
-from .conftest import http_scope, run_asgi
-from .test_hints import CHROME_119, CHROME_124, CHROME_125_UA
-from .test_middleware import hello_asgi
+from .conftest import CHROME_119, CHROME_124, CHROME_125_UA, hello_asgi, http_scope, run_asgi
 
 
 def status(app: UAGateMiddleware, headers: list[tuple[bytes, bytes]]) -> int:

@@ -20,7 +20,7 @@ from uagate._app import MAX_DEPTH, MountError, mounted_config, mounted_gates
 from uagate.nginx import HTTP_CONF, SERVER_CONF, http_conf
 from uagate.testing import CHROME, IE11
 
-from .conftest import CHROME_100, RunCli, combined, hello_asgi, nginx_serving
+from .conftest import CHROME_100, RunCli, combined, example, hello_asgi, nginx_serving
 from .conftest import http_get as get
 
 STARLETTE = """
@@ -193,11 +193,11 @@ def test_check_app_imports_from_app_dir(run_cli: RunCli, tmp_path: Path) -> None
 @pytest.fixture
 def django_settings() -> Iterator[None]:
     """Django settings with the gate in MIDDLEWARE and a UAGATE setting (Policy.modern())."""
-    from django.conf import settings
     from django.test import override_settings
 
-    if not settings.configured:
-        settings.configure(SECRET_KEY="uagate-tests-not-secret", INSTALLED_APPS=[])
+    # The process's settings are the Django example's, as the other Django tests need
+    # them, whichever runs first (pytest-xdist orders the tests as it likes).
+    example("django_app")
     with override_settings(
         MIDDLEWARE=["uagate.django.UAGateMiddleware"],
         UAGATE={"policy": Policy.modern(), "exclude_paths": ["/health"]},

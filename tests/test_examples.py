@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import importlib.util
-from types import ModuleType
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,17 +10,7 @@ from starlette.testclient import TestClient
 import uagate.decision
 from uagate.testing import CHROME, IE11, OUTLOOK
 
-from .conftest import ROOT
-
-
-def load_example(name: str) -> ModuleType:
-    """Import examples/<name>.py as a module."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import load_example
 
 
 @pytest.mark.parametrize("name", ["demo", "fastapi_app", "plain_asgi"])

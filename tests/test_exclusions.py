@@ -18,8 +18,7 @@ from starlette.websockets import WebSocket
 from uagate import UAGateMiddleware
 from uagate.testing import CHROME, IE11
 
-from .conftest import http_scope
-from .test_middleware import hello_asgi
+from .conftest import hello_asgi, http_scope
 
 
 def client_for(**options: Any) -> TestClient:

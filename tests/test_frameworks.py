@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -53,6 +54,22 @@ def fetch_with_httpx(app: ASGIApp) -> Fetch:
             return await client.get(path, headers={"User-Agent": user_agent})
 
     return lambda path, user_agent: asyncio.run(get(path, user_agent))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _root_logger_kept() -> Iterator[None]:
+    """The root logger's handlers and level as they were before this module.
+
+    Importing the Litestar example configures logging for the whole process (a queue
+    handler on the stderr of that moment, level INFO); later tests in this process,
+    in whatever order pytest-xdist gives them, must not log through it.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [handler for handler in root.handlers if handler not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="module", params=list(FRAMEWORKS))

@@ -9,19 +9,12 @@ from uagate import Policy, Reason, UAGateMiddleware, check
 from uagate.detect import ClientHints
 from uagate.testing import IE11, IE11_COMPATIBILITY_VIEW
 
-from .test_middleware import hello_asgi
+from .conftest import CHROME_119, CHROME_124, CHROME_125_UA, hello_asgi
 
-CHROME_124 = '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"'
 CHROME_124_FULL = (
     '"Chromium";v="124.0.6367.91", "Google Chrome";v="124.0.6367.91", "Not-A.Brand";v="99.0.0.0"'
 )
 EDGE_110 = '"Not A(Brand";v="24", "Microsoft Edge";v="110", "Chromium";v="110"'
-CHROME_119 = '"Google Chrome";v="119", "Chromium";v="119", "Not?A_Brand";v="24"'
-# What Chrome 125 sends as its (reduced) User-Agent string.
-CHROME_125_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/125.0.0.0 Safari/537.36"
-)
 
 
 def test_chromium_brand_is_never_internet_explorer() -> None:

@@ -23,7 +23,7 @@ from uagate import Policy, UAGateMiddleware
 from uagate.page import HEADING, MESSAGE
 from uagate.testing import CHROME, FIREFOX, GATED, IE6, IE11, OUTLOOK, PASSED
 
-from .conftest import app_that_must_not_run, http_scope, run_asgi
+from .conftest import app_that_must_not_run, hello_asgi, http_scope, run_asgi
 
 
 async def hello(request: Request) -> PlainTextResponse:
@@ -81,12 +81,6 @@ def test_missing_user_agent_passes() -> None:
     scope = http_scope(headers=[])
     messages = asyncio.run(run_asgi(UAGateMiddleware(hello_asgi), scope))
     assert messages[0]["status"] == 200
-
-
-async def hello_asgi(scope: Scope, receive: Receive, send: Send) -> None:
-    """A plain ASGI app, no framework."""
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"x-plain", b"1")]})
-    await send({"type": "http.response.body", "body": b"plain"})
 
 
 def test_head_gets_headers_and_no_body() -> None:

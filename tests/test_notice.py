@@ -27,7 +27,7 @@ from uagate import notice_html
 from uagate.notice import MAX_BYTES
 from uagate.page import BROWSERS, LANGUAGES
 
-from .conftest import ROOT, TIMEOUT_MS, locale_file
+from .conftest import ROOT, TIMEOUT_MS, RunCli, locale_file, one_language_per_script
 
 UAGATE = [sys.executable, "-m", "uagate"]
 DOC = (ROOT / "docs" / "notice.md").read_text(encoding="utf-8")
@@ -298,7 +298,10 @@ def test_is_public() -> None:
 def uagate_notice(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m uagate notice ARGS`` (at most 60 s); its output read as UTF-8."""
+    """Run ``python -m uagate notice ARGS`` as a process (at most 60 s); output read as UTF-8.
+
+    For what only a process shows (its locale); the other tests run the command in-process.
+    """
     result = subprocess.run(
         [*UAGATE, "notice", *args], capture_output=True, timeout=60, env=env, check=False
     )
@@ -307,18 +310,18 @@ def uagate_notice(
     )
 
 
-def test_command_prints_the_fragment() -> None:
+def test_command_prints_the_fragment(run_cli: RunCli) -> None:
     """Uagate notice prints notice_html() and a newline."""
-    result = uagate_notice()
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == notice_html() + "\n"
+    result = run_cli("notice")
+    assert (result.code, result.err) == (0, "")
+    assert result.out == notice_html() + "\n"
 
 
-def test_command_takes_lang_and_nonce() -> None:
+def test_command_takes_lang_and_nonce(run_cli: RunCli) -> None:
     """--lang and --nonce give the fragment notice_html gives for them."""
-    result = uagate_notice("--lang", "ar", "--nonce", 'n"1')
-    assert result.returncode == 0
-    assert result.stdout == notice_html("ar", nonce='n"1') + "\n"
+    result = run_cli("notice", "--lang", "ar", "--nonce", 'n"1')
+    assert result.code == 0
+    assert result.out == notice_html("ar", nonce='n"1') + "\n"
 
 
 def test_command_writes_utf8_whatever_the_locale() -> None:
@@ -329,13 +332,13 @@ def test_command_writes_utf8_whatever_the_locale() -> None:
     assert result.stdout == notice_html("ru") + "\n"
 
 
-def test_command_refuses_an_unknown_language() -> None:
+def test_command_refuses_an_unknown_language(run_cli: RunCli) -> None:
     """--lang xx is a usage error: exit status 2, an error line, nothing on standard output."""
-    result = uagate_notice("--lang", "xx")
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert "uagate notice: error: argument --lang: the page is not written in 'xx'" in result.stderr
-    assert "uagate page --list" in result.stderr
+    result = run_cli("notice", "--lang", "xx")
+    assert result.code == 2
+    assert result.out == ""
+    assert "uagate notice: error: argument --lang: the page is not written in 'xx'" in result.err
+    assert "uagate page --list" in result.err
 
 
 # --- the docs ------------------------------------------------------------------------
@@ -554,7 +557,10 @@ def violations(page: Page) -> list[str]:
 
 @pytest.mark.parametrize(
     ("language", "css"),
-    [pytest.param(language, "", id=f"plain-{language}") for language in LANGUAGES]
+    [
+        pytest.param(language, "", id=f"plain-{language}")
+        for language in one_language_per_script(LANGUAGES)
+    ]
     + [
         pytest.param(language, css, id=f"{name}-{language}")
         for name, css in (("normalize", NORMALIZE), ("careless", CARELESS))
@@ -567,7 +573,9 @@ def test_chromium_renders_nothing_and_moves_nothing(
     """In Chromium the page with the notice is the page without it: boxes, text, accessibility.
 
     Even the careless CSS, which would show any [hidden] element and any <template>,
-    shows nothing of it.
+    shows nothing of it. Plain, once for each script and direction
+    (conftest.one_language_per_script); the markup of every language is checked
+    without a browser above.
     """
     tab = tabs()
     before = look(tab.load(host_page("", css)))

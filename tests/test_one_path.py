@@ -15,8 +15,7 @@ from starlette.testclient import TestClient
 from uagate import UAGateMiddleware, check, testing
 from uagate.detect import IE_MARKERS, cap, has_ie_marker
 
-from .conftest import app_that_must_not_run, corpus_path, http_scope, run_asgi
-from .test_middleware import hello_asgi
+from .conftest import app_that_must_not_run, corpus_path, hello_asgi, http_scope, run_asgi
 
 
 def status_for(user_agent: bytes, **options: object) -> int:

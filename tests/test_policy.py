@@ -28,7 +28,7 @@ from uagate.testing import (
     SAFARI_17_2,
 )
 
-from .test_middleware import hello_asgi
+from .conftest import hello_asgi
 
 
 def chrome(major: int) -> str:

@@ -31,7 +31,7 @@ from uagate.logscan import (
 from uagate.report import render_csv, render_html, render_json, render_table
 from uagate.testing import CHROME, IE8, IE11
 
-from .test_examples import load_example
+from .conftest import load_example
 
 
 async def show_verdict(request: Request) -> PlainTextResponse:
@@ -169,8 +169,7 @@ def test_a_path_cannot_forge_log_lines(caplog: pytest.LogCaptureFixture) -> None
     """CR and LF decoded from the path never reach the log record."""
     import asyncio
 
-    from .conftest import http_scope, run_asgi
-    from .test_middleware import hello_asgi
+    from .conftest import hello_asgi, http_scope, run_asgi
 
     scope = http_scope([(b"user-agent", IE11.encode())], path="/a\r\nuagate: gated forged")
     with caplog.at_level(logging.INFO, logger="uagate"):
