@@ -96,7 +96,8 @@ class UAGateMiddleware:
             result = call_hook_sync(self.config.on_verdict, request, found)
             if inspect.isawaitable(result):
                 async_to_sync(settle_hook)(result)
-        return self._finish(found, request) or self._passed(self.get_response(request))
+        page = self._finish(found, request)
+        return page if page is not None else self._passed(self.get_response(request))
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         found = self._verdict(request)
@@ -108,7 +109,8 @@ class UAGateMiddleware:
                 await call_hook(hook, request, found)
             else:  # in a thread, as Django runs sync code under ASGI: it may use the database
                 await settle_hook(await sync_to_async(call_hook_sync)(hook, request, found))
-        return self._finish(found, request) or self._passed(await self.get_response(request))
+        page = self._finish(found, request)
+        return page if page is not None else self._passed(await self.get_response(request))
 
     def _verdict(self, request: HttpRequest) -> HttpResponseBase | Verdict | None:
         """The continue endpoint's response, the request's verdict, or None (excluded)."""
