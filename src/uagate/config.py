@@ -20,16 +20,11 @@ from uagate._locales import known_language
 from uagate._shared import is_async_callable
 from uagate.decision import DEFAULT_CACHE_SIZE
 from uagate.detect import DEFAULT_MAX_LENGTH
-from uagate.exclusions import is_path_prefix, method_names
+from uagate.exclusions import RequestPredicate, is_path_prefix, method_names
 from uagate.page import DEFAULT_STATUS_CODE, Page
 from uagate.policy import DEFAULT_POLICY, Policy, Verdict
 
 __all__ = ["CONTINUE_PATH", "THIRTY_DAYS", "GateConfig", "RequestPredicate", "VerdictHook"]
-
-#: ``exclude``: called with the request as the adapter knows it (a Starlette
-#: ``Request`` or ``HTTPConnection`` under ASGI, the environ under WSGI, an
-#: ``HttpRequest`` under Django); ``True`` means "leave this request alone".
-RequestPredicate = Callable[[Any], bool]
 
 #: ``on_verdict``: called with the request (as for ``exclude``) and its verdict;
 #: may be async under ASGI and Django.
