@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, sync_playwright
 from starlette.types import Message, Receive, Scope, Send
 
 from uagate import Policy, _log
+from uagate.logscan import LogInput, LogScanner, ScanReport
 from uagate.nginx import export_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,6 +364,14 @@ def shape_problems(
                     yield "an unbounded repeat at the end of a group"
                 continue
             following = chars_of(items[index + 1], flags)
+            if following is None and str(items[index + 1][0]) == "ASSERT_NOT":
+                # X{0,n}(?!X): the repeat takes the whole run and can give none of it
+                # back (a shorter run is followed by an X), so one way to match.
+                direction, asserted = items[index + 1][1]
+                nodes = list(asserted)
+                barred = chars_of(nodes[0], flags) if len(nodes) == 1 else None
+                if direction == 1 and barred is not None and repeated <= barred:
+                    continue
             if following is None:
                 yield f"an unbounded repeat followed by {items[index + 1][0]}, not one character"
             elif repeated & following:
@@ -374,6 +383,20 @@ def shape_problems(
                 yield from shape_problems(branch, flags, at_end=at_end and last, bound=bound)
         elif name in ("ASSERT", "ASSERT_NOT"):
             yield from shape_problems(av[1], flags, at_end=False, bound=bound)
+
+
+def scan_logs(
+    *paths: Path, policy: Policy | None = None, scanner: LogScanner | None = None
+) -> ScanReport:
+    """The report of ``paths`` read in turn by ``scanner``, or a new one (default policy)."""
+    scanner = scanner or LogScanner(policy or Policy(), "policy")
+    for path in paths:
+        log = LogInput(str(path))
+        try:
+            scanner.scan(log)
+        finally:
+            log.close()
+    return scanner.report
 
 
 # --- the uagate command run in-process: tests/test_cli*.py ---
@@ -600,6 +623,7 @@ def nginx_serving(
         conf.write_text(
             f"""
 worker_processes 1;
+pcre_jit on;
 pid {directory}/nginx.pid;
 error_log {directory}/error.log warn;
 events {{ worker_connections 64; }}

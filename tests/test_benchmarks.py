@@ -99,6 +99,22 @@ def test_scan_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "lines per second" in capsys.readouterr().out
 
 
+def test_scan_benchmark_measures_memory_of_distinct_user_agents(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """bench_scan --distinct scans a log of all distinct User-Agents from standard input."""
+    results = load("bench_scan").main(["--distinct", "2000"])
+    assert results["2000"]["distinct_user_agents"] == 2000
+    assert "peak MB" in capsys.readouterr().out
+
+
+def test_distinct_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_distinct compares DataSketches' sketch with the hand-written one."""
+    results = load("bench_distinct").main(["--sizes", "20000", "--runs", "1"])
+    assert set(results["20000"]["estimates"]) == {"hand-written", "datasketches"}
+    assert "datasketches / hand-written" in capsys.readouterr().out
+
+
 def test_hostile_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """bench_hostile times every gate on random and crafted hostile requests."""
     slowest = load("bench_hostile").main(["--requests", "300", "--naive-requests", "20"])

@@ -78,8 +78,17 @@ def test_the_shape_check_catches_the_classic_mistakes() -> None:
         r"(?:ab|a)*c",
         r"\d+\d+x",
         r".{0,4096}\[",
+        r"[ \t]*(?! )\s{0,9}x",  # the lookahead bars spaces, not the tabs the repeat takes
+        r"[ \t]*(?<![ \t])\s{0,9}x",  # a lookbehind bars nothing ahead
     ]
-    good = [r"yahoo\w{0,40}seeker", r'"[^"]*"', r"msie ?(\d{1,5})", r"[ \t]*;", r"ab*"]
+    good = [
+        r"yahoo\w{0,40}seeker",
+        r'"[^"]*"',
+        r"msie ?(\d{1,5})",
+        r"[ \t]*;",
+        r"ab*",
+        r"[ \t]*(?![ \t])\s{0,9}x",  # the run is taken whole: nothing to give back
+    ]
     for source in bad:
         assert list(shape_problems(sre_parse.parse(source, 0), 0)), source
     for source in good:

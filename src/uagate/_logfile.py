@@ -1,8 +1,9 @@
 """An access log to read: a file or standard input, gzip or not, in blocks of whole lines.
 
-Three formats, recognised per file from its first lines: the nginx/Apache
+Four formats, recognised per file from its first lines: the nginx/Apache
 combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
-field, and one User-Agent per line. Gzip files are read transparently. The log
+field, one User-Agent per line, and rows a database added up
+(:mod:`uagate._aggregated`). Gzip files are read transparently. The log
 is read in blocks of 1 MiB, so memory never depends on the length of the log,
 and a "line" longer than 1 MiB is skipped rather than held whole.
 """
@@ -17,12 +18,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Protocol
 
+from uagate._aggregated import is_aggregate
 from uagate._logline import combined_fields, json_record
 
 __all__ = ["FORMATS", "LogInput", "blocks", "detect_format", "has_more_fields", "prepend"]
 
 #: The formats a log file can be read as.
-FORMATS = ("combined", "jsonl", "user-agent")
+FORMATS = ("combined", "jsonl", "user-agent", "aggregate")
 
 _BLOCK = 1 << 20
 # A line longer than this is not a log line; it is counted unreadable and skipped,
@@ -43,6 +45,9 @@ def detect_format(head: bytes) -> str:
     lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
     if not lines:
         return "user-agent"
+    # First: a header row or a numeric "requests" field is in no log line.
+    if is_aggregate(head):
+        return "aggregate"
     json_lines = sum(1 for line in lines if json_record(line) is not None)
     if json_lines * 2 > len(lines):
         return "jsonl"

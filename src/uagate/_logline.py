@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timezone
-from itertools import repeat
+from functools import lru_cache
 
 __all__ = [
     "clf_day",
     "combined_fields",
     "json_fields",
     "json_record",
+    "line_day",
     "shared_day",
     "tail_user_agent",
     "unescape",
@@ -36,16 +37,23 @@ _CLF_DAY = re.compile(rb"([0-9]{2})/([A-Z][a-z]{2})/([0-9]{4})(?![0-9A-Za-z])")
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 # host ident user [time] "request" status size "referer" "user-agent" [anything else]:
 # the regular expressions read what comes before a quoted field, _quoted_end() the
-# fields. The user (which may hold spaces) runs to the line's first "[" (255 bytes at
-# most) and the time after the day to its "]" (64 at most): bounded repeats of
-# classes that cannot pass those brackets, so there is one way to match, found at once.
-_HEAD = re.compile(
-    rb"\S{1,255} \S{1,255} [^\[]{0,255} "  # host ident user (each at most 255 bytes)
-    rb'\[([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})(?![0-9A-Za-z])[^\]]{0,64}\] "'  # [time], request's "
-)
+# fields. The time is fixed width, [dd/Mon/yyyy:hh:mm:ss +hhmm], in ASCII digits, with
+# an hour below 24, minutes below 60 and seconds below 61 (a leap second), and it sits
+# just before the request's opening quote. The user ($remote_user, which a client sets
+# through Basic auth) may hold spaces and "[" but never a quote (nginx writes one as
+# \x22, Apache as \"), so that quote is the first after the ident: whatever the user
+# holds, the time read is the 28 bytes before it, never a "[" the client wrote.
+# Linear time: each repeat is of a class that cannot pass what follows it (a space, a
+# quote) or is bounded; the lazy user repeat tries at most 256 lengths, each against
+# a fixed-width time of 30 bytes, so a match attempt takes a bounded number of steps
+# and a search over a block takes steps proportional to its length.
+_CLOCK = rb":(?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60) [+-][0-9]{4}\]"
+_HEAD_BEFORE_DAY = rb'(\S{1,255}) \S{1,255} [^"\n]{0,255}? \['
+_HEAD = re.compile(_HEAD_BEFORE_DAY + rb"([0-9]{2}/[A-Z][a-z]{2}/[0-9]{4})" + _CLOCK + rb' "')
 _STATUS = re.compile(rb' [0-9]{3} \S+ "')
-_BRACKET = repeat(b"[")
-_ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|.)")
+# A backslash and the byte it escapes; "\\x" then two hex digits is one byte. A "\\x"
+# without them is text, as written (no log writes it: nginx and Apache escape a backslash).
+_ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[^x])")
 _UA_FIELDS = ("user_agent", "http_user_agent")
 # The fields of a JSON log record that may hold the client's address, first found first.
 _ADDRESS_FIELDS = (
@@ -104,7 +112,7 @@ def combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
     end = _quoted_end(line, start)  # the User-Agent
     if end < 0:
         return None
-    return head.group(1), line[start:end], line[end + 1 :]
+    return head.group(2), line[start:end], line[end + 1 :]
 
 
 def tail_user_agent(tail: bytes) -> bytes | None:
@@ -118,27 +126,44 @@ def tail_user_agent(tail: bytes) -> bytes | None:
     return unescape(raw) if b"\\" in raw else raw
 
 
-def shared_day(block: bytes, lines: list[bytes]) -> bytes | None:
-    """The day (``27/Nov/2026``) of every line of the block, if they are plain combined lines.
+def shared_day(block: bytes, lines: list[bytes]) -> tuple[bytes, list[bytes]] | None:
+    """The day (``27/Nov/2026``) of every line of the block and their client addresses.
 
-    That is: each line's first ``[`` opens that day's timestamp, and the block
-    holds exactly six double quotes a line (request, referer and User-Agent,
-    none escaped with a quote of its own). Then the User-Agent of every line is
-    the text after its last ``" "``. Anything else (a block that spans
-    midnight, a blank, odd or truncated line, a field after the User-Agent)
-    takes the line-by-line path. All of it runs in C, not a loop per line.
+    Only if they are plain combined lines of that one day: each line starts
+    with a host, ident and user and the time just before its first quote,
+    read as strictly as :func:`combined_fields` reads it (one search of the
+    block, in C), and the block holds exactly six double quotes a line
+    (request, referer and User-Agent, none escaped with a quote of its own).
+    Then the User-Agent of every line is the text after its last ``" "``.
+    Anything else (a block that spans midnight, a blank, odd or truncated
+    line, a field after the User-Agent) is None: the line-by-line path.
     """
-    first = lines[0]
-    start = first.find(b"[") + 1
-    day = first[start : start + 11]
-    if not start or clf_day(day) is None or lines[-1]:
+    head = _HEAD.match(lines[0])
+    if head is None or lines[-1] or clf_day(head.group(2)) is None:
         return None
-    lines = lines[:-1]  # the empty text after the block's last newline
-    stamp = b"[" + day + b":"
-    at_first_bracket = map(bytes.startswith, lines, repeat(stamp), map(bytes.find, lines, _BRACKET))
-    if not all(at_first_bracket) or block.count(b'"') != 6 * len(lines):
+    count = len(lines) - 1  # less the empty text after the block's last newline
+    if block.count(b'"') != 6 * count:
         return None
-    return day
+    day = head.group(2)
+    # One match a line at most: each starts at the newline before its line.
+    addresses = _day_head(day).findall(b"\n" + block)
+    return (day, addresses) if len(addresses) == count else None
+
+
+@lru_cache(maxsize=16)
+def _day_head(day: bytes) -> re.Pattern[bytes]:
+    """:data:`_HEAD` after a newline, for the one day ``day`` (``27/Nov/2026``).
+
+    The same shape with a literal day: linear time, as :data:`_HEAD` is. Found
+    by a search for the newline, it reads each line up to its request's opening quote.
+    """
+    return re.compile(b"\n" + _HEAD_BEFORE_DAY + re.escape(day) + _CLOCK + b' "')
+
+
+def line_day(line: bytes) -> bytes | None:
+    """The day (``27/Nov/2026``) a combined line's time gives, as written; None if none."""
+    head = _HEAD.match(line)
+    return None if head is None else head.group(2)
 
 
 def json_record(line: bytes) -> dict[str, object] | None:

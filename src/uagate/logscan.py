@@ -1,8 +1,10 @@
 """Read access logs and count what a policy would do to their traffic.
 
-Three formats, recognised per file from its first lines: the nginx/Apache
+Four formats, recognised per file from its first lines: the nginx/Apache
 combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
-field, and one User-Agent per line. Gzip files are read transparently. The log
+field, one User-Agent per line, and rows a database added up (one per
+User-Agent, with its requests and visitors: :mod:`uagate._aggregated`), each
+counted as that many log lines of its User-Agent. Gzip files are read transparently. The log
 is read in blocks of 1 MiB and counted block by block, so memory depends on the
 number of distinct User-Agents, never on the length of the log; each distinct
 User-Agent is decided once (while at most 200,000 are remembered), through the
@@ -30,19 +32,22 @@ from __future__ import annotations
 import heapq
 import math
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, compress, repeat
-from operator import itemgetter
-from typing import NamedTuple
+from operator import attrgetter, itemgetter, not_
+from typing import Any, NamedTuple, cast
 
+from uagate._aggregated import AggregateRows, Row
 from uagate._bounded import BoundedTable
 from uagate._logfile import FORMATS, LogInput, blocks, detect_format, has_more_fields, prepend
 from uagate._logline import (
     clf_day,
     combined_fields,
     json_fields,
+    line_day,
     shared_day,
     tail_user_agent,
     unescape,
@@ -56,6 +61,8 @@ __all__ = [
     "EXACT_VISITORS",
     "FORMATS",
     "MAX_DAYS",
+    "MAX_GATED_CLIENTS",
+    "OTHER_CLIENTS",
     "VISITORS_RELATIVE_ERROR",
     "DistinctCount",
     "FileSummary",
@@ -67,8 +74,13 @@ __all__ = [
 ]
 
 # Distinct User-Agents (and log tails) remembered, by count and by bytes.
-_REMEMBERED = 200_000
-_REMEMBERED_BYTES = 64 * 1024 * 1024
+_REMEMBERED = 50_000
+_REMEMBERED_BYTES = 24 * 1024 * 1024
+
+#: How many gated clients (family and major version) are counted apart; the requests of
+#: any later one count under :data:`OTHER_CLIENTS`.
+MAX_GATED_CLIENTS = 10_000
+OTHER_CLIENTS = "(other clients)"
 
 #: How many days the per-day table keeps: the latest ten years' worth. Requests
 #: on earlier days are added up in :attr:`ScanReport.earlier_days`.
@@ -77,15 +89,16 @@ MAX_DAYS = 3_660
 # The text after a line's last '" "', taken by C iterators rather than a Python loop.
 _SEPARATOR = repeat(b'" "')
 _TAIL = itemgetter(2)
-# The client address: the text before a line's first space.
-_SPACE = repeat(b" ")
 _HOST = itemgetter(0)
 _TAIL_OF_PAIR = itemgetter(1)
 _32 = repeat(32)
 # How many distinct values wait to be decided, at most, before they are.
-_PENDING = 100_000
-# What a remembered tail keeps alive besides its text, in bytes (a _Tail and two ints).
-_TAIL_COST = 160
+_PENDING = 25_000
+# What a remembered User-Agent keeps alive besides its text, in bytes: the key's
+# object and its slot in the table, a _Seen and its label; and a remembered tail,
+# a _Tail and two ints more.
+_SEEN_COST = 300
+_TAIL_COST = 420
 
 
 class _Seen(NamedTuple):
@@ -100,6 +113,8 @@ class _Seen(NamedTuple):
 # What the text after the last '" "' of a line that is not a combined log line
 # counts as (compared by identity).
 _UNREADABLE = _Seen(False, "", "unreadable", False)
+# What the requests of people who pass add up as (only ``gated`` and ``bot`` are read).
+_PASSING = _Seen(False, "", "supported", False)
 
 
 class _Tail(NamedTuple):
@@ -113,9 +128,9 @@ class _Tail(NamedTuple):
 
 # The kinds of visitor (by what their User-Agent counts as), and which counts each adds to.
 _NOT_A_VISITOR, _BOT, _PERSON, _GATED_BOT, _GATED_PERSON = range(5)
-_BOT_KINDS = frozenset((_BOT, _GATED_BOT))
-_PEOPLE_KINDS = frozenset((_PERSON, _GATED_PERSON))
-_GATED_KINDS = frozenset((_GATED_BOT, _GATED_PERSON))
+_KIND = attrgetter("kind")
+_CRC = attrgetter("crc")
+_ADLER = attrgetter("adler")
 
 
 def _visitor_kind(seen: _Seen) -> int:
@@ -130,12 +145,14 @@ def _visitor_kind(seen: _Seen) -> int:
 #: kind (bots, people, gated) are counted exactly; past it, they are estimated.
 EXACT_VISITORS = 100_000
 
-# HyperLogLog with 2**14 registers of one byte: 16 KiB, whatever the count.
-_PRECISION = 14
-_REGISTERS = 1 << _PRECISION
-_RANK_BITS = 64 - _PRECISION
-_RANK_MASK = (1 << _RANK_BITS) - 1
-_MASK64 = (1 << 64) - 1
+# HyperLogLog (Apache DataSketches' hll_sketch) of 2**14 one-byte registers: 16 KiB.
+_LG_REGISTERS = 14
+_REGISTERS = 1 << _LG_REGISTERS
+# A fingerprint less 2**63 is a signed 64-bit integer, which the sketch takes as
+# one (a larger int it would take as a float, and lose bits of).
+_SIGNED = repeat(1 << 63)
+# Runs an iterator to its end in C, keeping nothing.
+_consume = deque[object](maxlen=0).extend
 
 #: The relative standard error of an estimated visitor count: 1.04 / sqrt(2**14),
 #: about 0.81% (about 95% of estimates fall within twice that of the truth).
@@ -159,21 +176,24 @@ class DistinctCount:
     """How many distinct 64-bit fingerprints were added: exact up to ``limit``, then estimated.
 
     Up to ``limit`` distinct values it keeps them in a set and counts exactly.
-    One more, and it moves them into a HyperLogLog sketch (Flajolet et al.,
-    2007) of 2**14 one-byte registers and drops the set: from then on it holds
-    16 KiB whatever it is given, and :meth:`count` is an estimate with a
-    relative standard error of :data:`VISITORS_RELATIVE_ERROR`. The switch comes
-    at 100,000 values by default, far above the 2.5 x 2**14 values under which
-    the raw estimate needs correcting, and an estimate is never reported below
-    the ``limit + 1`` values the set had already seen.
+    One more, and it moves them into a HyperLogLog sketch (Apache DataSketches'
+    ``hll_sketch``, Flajolet et al., 2007) of 2**14 one-byte registers and drops
+    the set: from then on it holds about 16 KiB whatever it is given, and
+    :meth:`count` is an estimate with a relative standard error of at most
+    :data:`VISITORS_RELATIVE_ERROR`. The switch comes at 100,000 values by
+    default, and an estimate is never reported below the ``limit + 1`` values
+    the set had already seen. DataSketches adds values about three times as
+    fast as a Python loop (``benchmarks/bench_distinct.py``); it is imported
+    only when a count first passes its limit.
     """
 
-    __slots__ = ("_registers", "_set", "limit")
+    __slots__ = ("_distinct", "_set", "_sketch", "limit")
 
     def __init__(self, limit: int = EXACT_VISITORS) -> None:
         self.limit = limit
         self._set: set[int] | None = set()
-        self._registers: bytearray | None = None
+        self._sketch: Any = None  # a datasketches.hll_sketch once past the limit
+        self._distinct = 0  # values counted elsewhere (add_distinct)
 
     @property
     def exact(self) -> bool:
@@ -187,35 +207,30 @@ class DistinctCount:
             values.update(fingerprints)
             if len(values) <= self.limit:
                 return
-            self._registers = bytearray(_REGISTERS)
+            from datasketches import hll_sketch, tgt_hll_type
+
+            self._sketch = hll_sketch(_LG_REGISTERS, tgt_hll_type.HLL_8)
             self._set = None
             fingerprints = values
-        registers = self._registers
-        assert registers is not None
-        for fingerprint in fingerprints:
-            # SplitMix64's finaliser mixes the bits; the first 14 pick a register,
-            # which keeps the most leading zeros (plus one) seen in the other 50.
-            value = (fingerprint + 0x9E3779B97F4A7C15) & _MASK64
-            value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-            value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK64
-            value ^= value >> 31
-            index = value >> _RANK_BITS
-            rank = _RANK_BITS + 1 - (value & _RANK_MASK).bit_length()
-            if rank > registers[index]:
-                registers[index] = rank
+        _consume(map(self._sketch.update, map(int.__sub__, fingerprints, _SIGNED)))
+
+    def add_distinct(self, n: int) -> None:
+        """Count ``n`` values known to be distinct from all others, without their fingerprints.
+
+        For counts made elsewhere, such as a database's ``COUNT(DISTINCT address)``
+        of one User-Agent's requests: :meth:`count` adds them as they are, and
+        :attr:`exact` stays as it is (an exact sum stays exact).
+        """
+        if n < 0:
+            raise ValueError(f"a count of distinct values is not negative, not {n}")
+        self._distinct += n
 
     def count(self) -> int:
         """How many distinct values were added: exact, or the HyperLogLog estimate."""
         if self._set is not None:
-            return len(self._set)
-        registers = self._registers
-        assert registers is not None
-        alpha = 0.7213 / (1 + 1.079 / _REGISTERS)
-        estimate = alpha * _REGISTERS * _REGISTERS / math.fsum(2.0**-rank for rank in registers)
-        zeros = registers.count(0)
-        if estimate <= 2.5 * _REGISTERS and zeros:  # small-range correction (linear counting)
-            estimate = _REGISTERS * math.log(_REGISTERS / zeros)
-        return max(round(estimate), self.limit + 1)
+            return len(self._set) + self._distinct
+        estimate: float = self._sketch.get_estimate()
+        return max(round(estimate), self.limit + 1) + self._distinct
 
 
 def ranked(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -246,12 +261,19 @@ class ScanReport:
     gated: int = 0
     bots: int = 0
     unreadable: int = 0
+    #: Distinct User-Agents: exact up to :data:`EXACT_VISITORS`, then a HyperLogLog
+    #: estimate (``distinct_user_agents_exact`` is then False), as visitors are.
     distinct_user_agents: int = 0
+    distinct_user_agents_exact: bool = True
     #: Distinct client address and User-Agent pairs, by kind: bots, the rest
     #: ("people"), and those gated (a kind of people unless the policy gates bots).
     bot_visitors: DistinctCount = field(default_factory=DistinctCount)
     people_visitors: DistinctCount = field(default_factory=DistinctCount)
     gated_visitors: DistinctCount = field(default_factory=DistinctCount)
+    #: Gated requests from bots, and gated bot visitors: none unless the policy gates
+    #: bots. Kept apart so that the people's figures are the gated ones less these.
+    gated_bots: int = 0
+    gated_bot_visitors: DistinctCount = field(default_factory=DistinctCount)
     #: Requests whose log gave no client address (one User-Agent a line, or a
     #: JSON record without an address field): as visitors, told apart by User-Agent alone.
     requests_without_address: int = 0
@@ -282,7 +304,44 @@ class ScanReport:
     @property
     def visitors_exact(self) -> bool:
         """True when every visitor count is exact, not estimated."""
-        counts = (self.bot_visitors, self.people_visitors, self.gated_visitors)
+        counts = (
+            self.bot_visitors,
+            self.people_visitors,
+            self.gated_visitors,
+            self.gated_bot_visitors,
+        )
+        return all(count.exact for count in counts)
+
+    @property
+    def gated_people(self) -> int:
+        """Gated requests from people (clients that are not bots)."""
+        return self.gated - self.gated_bots
+
+    @property
+    def gated_people_share(self) -> float:
+        """The share of people's requests gated (0 when there are none)."""
+        return self.gated_people / self.people if self.people else 0.0
+
+    @property
+    def gated_people_visitors(self) -> int:
+        """Gated visitors that are people: the gated visitors less the gated bots.
+
+        A User-Agent is a bot's or not, so the two sets share no visitor: exact
+        when both counts are, else an estimate (never more than the people).
+        """
+        gated = self.gated_visitors.count() - self.gated_bot_visitors.count()
+        return max(0, min(gated, self.people_visitors.count()))
+
+    @property
+    def gated_people_visitors_share(self) -> float:
+        """The share of people's visitors gated (0 when there are none)."""
+        people = self.people_visitors.count()
+        return self.gated_people_visitors / people if people else 0.0
+
+    @property
+    def people_visitors_exact(self) -> bool:
+        """True when the gated share of people's visitors is exact, not estimated."""
+        counts = (self.people_visitors, self.gated_visitors, self.gated_bot_visitors)
         return all(count.exact for count in counts)
 
     @property
@@ -306,8 +365,13 @@ class ScanReport:
             "visitors_relative_error": round(self.visitors_relative_error, 6),
             "requests_without_address": self.requests_without_address,
             "distinct_user_agents": self.distinct_user_agents,
+            "distinct_user_agents_exact": self.distinct_user_agents_exact,
             "bots": self.bots,
             "people": self.people,
+            "gated_people": self.gated_people,
+            "gated_people_share": round(self.gated_people_share, 6),
+            "gated_people_visitors": self.gated_people_visitors,
+            "gated_people_visitors_share": round(self.gated_people_visitors_share, 6),
             "unreadable_lines": self.unreadable,
             "gated_by_client": [
                 {"client": printable(label), "requests": count}
@@ -351,10 +415,15 @@ class LogScanner:
         # Decided as the middleware decides: stripped, then cut to its default cap
         # of 512 characters (raw bytes: 512 bytes), before any detection runs.
         decider = Decider(policy, max_length=DEFAULT_MAX_LENGTH)
-        self._verdicts = Verdicts(decider, size=_REMEMBERED, max_bytes=_REMEMBERED_BYTES)
+        # The scanner remembers what it needs itself (what each User-Agent, and each
+        # tail, counts as), in tables bounded in entries and bytes: no second copy.
+        self._verdicts = Verdicts(decider, size=0)
+        self._seen: BoundedTable[bytes, _Seen] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
         # The days in report.days, oldest first (a heap), to make room for a later one.
         self._kept_days: list[str] = []
-        self._distinct: set[int] = set()
+        # Distinct User-Agents, by a fingerprint of their raw text: exact up to
+        # EXACT_VISITORS, then estimated, so that their number bounds no memory.
+        self._distinct = DistinctCount()
         # What the text after a combined line's last '" "' counts as.
         self._tails: BoundedTable[bytes, _Tail] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
         # Lines counted but not yet decided, for one day: the client address and
@@ -382,8 +451,11 @@ class LogScanner:
         first = next(rest, b"")
         summary.format = detect_format(first)
         self.report.files.append(summary)
+        rows = AggregateRows() if summary.format == "aggregate" else None
         if summary.format == "combined" and has_more_fields(first):
             count = self._combined_by_line
+        elif rows is not None:
+            count = partial(self._aggregated, rows)
         else:
             count = {
                 "combined": self._combined,
@@ -396,14 +468,25 @@ class LogScanner:
             done += len(block)
             if progress is not None:
                 progress(log.position() or done, summary.lines)
+        if rows is not None:
+            self._rows(rows.end(summary))
         self._flush(summary)
         self.report.unreadable += summary.unreadable
-        self.report.distinct_user_agents = len(self._distinct)
+        self.report.distinct_user_agents = self._distinct.count()
+        self.report.distinct_user_agents_exact = self._distinct.exact
         return summary
 
     def _seen_as(self, user_agent: bytes) -> _Seen:
-        """What a (raw, unescaped) User-Agent counts as."""
-        self._distinct.add(hash(user_agent))
+        """What a (raw, unescaped) User-Agent counts as, remembered."""
+        seen = self._seen.data.get(user_agent)
+        if seen is None:
+            seen = self._decide(user_agent)
+            self._seen.add(user_agent, seen, len(user_agent) + _SEEN_COST)
+        return seen
+
+    def _decide(self, user_agent: bytes) -> _Seen:
+        """What a (raw, unescaped) User-Agent counts as, decided now; it counts as distinct."""
+        self._distinct.update((zlib.crc32(user_agent) << 32 | zlib.adler32(user_agent),))
         verdict = self._verdicts(user_agent)
         client = verdict.client
         major = f" {client.version[0]}" if client.version else ""
@@ -425,6 +508,28 @@ class LogScanner:
             address = b""
         self._visitor(address, user_agent, seen)
 
+    def _aggregated(self, rows: AggregateRows, block: bytes, summary: FileSummary) -> None:
+        self._rows(rows.read(block, summary))
+
+    def _rows(self, rows: Iterable[Row]) -> None:
+        """Add rows a database added up, each as that many log lines of its User-Agent.
+
+        Visitors of rows of different User-Agents are different pairs, so they
+        add up; a row without them counts as requests without an address.
+        """
+        report = self.report
+        for user_agent, requests, visitors, day in rows:
+            if visitors is None:
+                self._count(user_agent, requests, day, None)
+                continue
+            seen = self._seen_as(user_agent)
+            self._add(seen, requests, day)
+            (report.bot_visitors if seen.bot else report.people_visitors).add_distinct(visitors)
+            if seen.gated:
+                report.gated_visitors.add_distinct(visitors)
+                if seen.bot:
+                    report.gated_bot_visitors.add_distinct(visitors)
+
     def _visitor(self, address: bytes, user_agent: bytes, seen: _Seen) -> None:
         """Count the visitor ``address`` and ``user_agent`` (raw, unescaped) as ``seen``."""
         report = self.report
@@ -432,6 +537,8 @@ class LogScanner:
         (report.bot_visitors if seen.bot else report.people_visitors).update((fingerprint,))
         if seen.gated:
             report.gated_visitors.update((fingerprint,))
+            if seen.bot:
+                report.gated_bot_visitors.update((fingerprint,))
 
     def _add(self, seen: _Seen, requests: int, day: str | None) -> None:
         report = self.report
@@ -440,8 +547,14 @@ class LogScanner:
             report.bots += requests
         if seen.gated:
             report.gated += requests
-            report.gated_by_client[seen.label] += requests
+            by_client = report.gated_by_client
+            label = seen.label
+            if label not in by_client and len(by_client) >= MAX_GATED_CLIENTS:
+                label = OTHER_CLIENTS  # a label can be text a parser rule copied: bounded
+            by_client[label] += requests
             report.gated_by_reason[seen.reason] += requests
+            if seen.bot:
+                report.gated_bots += requests
         if day is not None:
             totals = report.days.get(day)
             if totals is None:
@@ -518,42 +631,61 @@ class LogScanner:
                 requests_of[tail] += requests
         else:  # a request or two a pair: count each request once more, in C
             requests_of.update(chain.from_iterable(map(repeat, tails, pairs.values())))
+        # What each tail counts as: looked up in C; Python decides the new ones only.
+        keys = list(requests_of)
         table = self._tails
-        known = table.data
-        # Each tail's kind of visitor, and the checksums of "User-Agent\n" that
-        # its visitors' fingerprints continue from (see _fingerprint).
-        kind_of: dict[bytes, int] = {}
-        crc_of: dict[bytes, int] = {}
-        adler_of: dict[bytes, int] = {}
-        for tail, requests in requests_of.items():
-            info = known.get(tail)
-            if info is None:
-                info = self._tail_info(tail)
-                table.add(tail, info, len(tail) + _TAIL_COST)
-            seen = info.seen
-            if seen is _UNREADABLE:
+        found = dict(zip(keys, map(table.data.get, keys), strict=True))
+        for tail in [tail for tail, info in found.items() if info is None]:
+            found[tail] = info = self._tail_info(tail)
+            table.add(tail, info, len(tail) + _TAIL_COST)
+        info_of = cast("dict[bytes, _Tail]", found)  # every tail has its info now
+        infos = list(info_of.values())
+        people = list(map(_PERSON.__eq__, map(_KIND, infos)))
+        # Python adds up the few tails that are not people who pass (bots, gated,
+        # unreadable) one by one; the people who pass, all in one sum.
+        counted = 0
+        for tail, info in compress(info_of.items(), map(not_, people)):
+            requests = requests_of[tail]
+            counted += requests
+            if info.seen is _UNREADABLE:
                 summary.unreadable += requests
             else:
-                self._add(seen, requests, day)
-            kind_of[tail] = info.kind
-            crc_of[tail] = info.crc
-            adler_of[tail] = info.adler
+                self._add(info.seen, requests, day)
+        passing_requests = sum(requests_of.values()) - counted
+        if passing_requests:
+            self._add(_PASSING, passing_requests, day)
+        # The checksums of "User-Agent\n" that the fingerprints of each tail's
+        # visitors continue from (see _fingerprint), and the tails of people who
+        # pass: most tails, whose visitors all go to one count.
+        crc_of = dict(zip(keys, map(_CRC, infos), strict=True))
+        adler_of = dict(zip(keys, map(_ADLER, infos), strict=True))
+        passing = set(compress(keys, people))
+        kind_of = {tail: info.kind for tail, info in info_of.items() if tail not in passing}
         addresses = list(map(_HOST, pairs))
         crcs = map(zlib.crc32, addresses, map(crc_of.__getitem__, tails))
         adlers = map(zlib.adler32, addresses, map(adler_of.__getitem__, tails))
         fingerprints = list(map(int.__or__, map(int.__lshift__, crcs, _32), adlers))
-        kinds = list(map(kind_of.__getitem__, tails))
         report = self.report
-        report.people_visitors.update(
-            compress(fingerprints, map(_PEOPLE_KINDS.__contains__, kinds))
-        )
-        report.bot_visitors.update(compress(fingerprints, map(_BOT_KINDS.__contains__, kinds)))
-        report.gated_visitors.update(compress(fingerprints, map(_GATED_KINDS.__contains__, kinds)))
+        if not kind_of:  # everyone passes and none is a bot (or unreadable)
+            report.people_visitors.update(fingerprints)
+            return
+        passes = list(map(passing.__contains__, tails))
+        report.people_visitors.update(compress(fingerprints, passes))
+        # The others (bots, gated, unreadable) are few: sorted out by Python.
+        others: dict[int, list[int]] = {kind: [] for kind in range(5)}
+        for fingerprint, tail in compress(zip(fingerprints, tails, strict=True), map(not_, passes)):
+            others[kind_of[tail]].append(fingerprint)
+        bots, gated_bots, gated_people = others[_BOT], others[_GATED_BOT], others[_GATED_PERSON]
+        report.people_visitors.update(gated_people)
+        report.bot_visitors.update(chain(bots, gated_bots))
+        report.gated_visitors.update(chain(gated_people, gated_bots))
+        if gated_bots:  # only when the policy gates bots
+            report.gated_bot_visitors.update(gated_bots)
 
     def _tail_info(self, tail: bytes) -> _Tail:
         """What the text after a combined line's last '" "' counts as, for requests and visitors."""
         found = tail_user_agent(tail)
-        seen = _UNREADABLE if found is None else self._seen_as(found)
+        seen = _UNREADABLE if found is None else self._decide(found)  # the tail is remembered
         head = (found or b"") + b"\n"
         return _Tail(seen, _visitor_kind(seen), zlib.crc32(head), zlib.adler32(head))
 
@@ -572,19 +704,20 @@ class LogScanner:
     def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
         lines = block.split(b"\n")
         count = len(lines) - lines.count(b"") - lines.count(b"\r")
-        day = shared_day(block, lines)
-        if day is not None:
+        shared = shared_day(block, lines)
+        if shared is not None:
             # The fast path, for a block whose lines are all of one day: the
             # User-Agent is the last quoted field, after the last '" "'.
+            day, addresses = shared
             summary.lines += count
-            addresses = map(_HOST, map(bytes.partition, lines, _SPACE))
-            tails = map(_TAIL, map(bytes.rpartition, lines, _SEPARATOR))
+            tails = map(_TAIL, map(bytes.rpartition, lines[:-1], _SEPARATOR))
             self._pend(zip(addresses, tails, strict=True), day, summary)
             return
-        # A block that spans midnight: split it where the last line's day starts.
+        # A block that spans midnight: split it where the last line's day starts (a
+        # user field that forges that day only moves the cut; each part is read strictly).
         last = lines[-2] if len(lines) > 1 and not lines[-1] else lines[-1]
-        start = last.find(b"[") + 1
-        at = block.find(b"[" + last[start : start + 11] + b":") if start else -1
+        last_day = line_day(last)
+        at = block.find(b"[" + last_day + b":") if last_day is not None else -1
         cut = block.rfind(b"\n", 0, at) + 1 if at > 0 else 0
         if depth < 4 and 0 < cut < len(block):
             self._combined(block[:cut], summary, depth + 1)
