@@ -147,7 +147,7 @@ def test_long_values_are_kept_by_digest_within_the_byte_budget() -> None:
     for index in range(100):
         long_agent = f"{CHROME} {index} ".encode() + b"x" * 60_000
         assert not verdicts(long_agent).gated
-        hint = f'"Chromium";v="{index}"'.encode() + b" " * 3000
+        hint = f'"Chromium";v="{index}"'.encode() + b"x" * 3000
         assert verdicts(IE11.encode(), hint).gated  # malformed hint: IE's string decides
     for table in (verdicts._known, verdicts._hinted):
         assert 0 < table.bytes <= 1_000_000

@@ -14,6 +14,7 @@ import http.client
 import os
 import re
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -29,7 +30,7 @@ from uagate.nginx import NginxExportError, _below, export_nginx, http_conf
 from uagate.page import LANGUAGES, negotiate_language, render_page
 from uagate.policy import Reason
 
-from .conftest import ROOT, RunCli, corpus_path, nginx_serving
+from .conftest import ROOT, RunCli, corpus_path, nginx_path, nginx_serving
 from .conftest import http_get as get
 
 try:
@@ -601,3 +602,48 @@ def test_folders_it_creates_are_readable_whatever_the_umask(tmp_path: Path) -> N
         os.umask(old)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "out"):
         assert folder.stat().st_mode & 0o777 == 0o755, folder
+
+
+def docs_nginx_example() -> str:
+    """The one nginx configuration block of docs/edge.md."""
+    text = (ROOT / "docs" / "edge.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 1
+    return str(blocks[0])
+
+
+def test_the_docs_and_the_export_recommend_pcre_jit() -> None:
+    """docs/edge.md turns PCRE JIT on in the main context, says why; the export says so too."""
+    example = docs_nginx_example()
+    assert "pcre_jit on;" in example.split("\nhttp {")[0]
+    edge = " ".join((ROOT / "docs" / "edge.md").read_text(encoding="utf-8").split())
+    assert "`pcre_jit on;` goes in the main context of `nginx.conf`" in edge
+    assert "PCRE regular expressions on every request" in edge
+    assert "say `pcre_jit on;` in the main" in http_conf()
+
+
+def test_nginx_accepts_the_docs_example_with_pcre_jit(tmp_path: Path) -> None:
+    """``nginx -t`` passes docs/edge.md's example as written, the export included, no warning.
+
+    Only what a whole nginx.conf needs besides is added: events {}, and a pid file and
+    temporary folders of the test's own.
+    """
+    tmp_path.chmod(0o755)
+    export_nginx(tmp_path / "uagate")
+    temp = "\n".join(
+        f"    {kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    example = docs_nginx_example().replace("/etc/nginx/uagate", str(tmp_path / "uagate"))
+    assert example.startswith("# Main context")
+    assert "\npcre_jit on;\n" in example
+    example = example.replace("http {\n", f"http {{\n{temp}\n", 1)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(f"pid {tmp_path}/nginx.pid;\nevents {{}}\n{example}", encoding="utf-8")
+    command = [nginx_path(), "-t", "-p", str(tmp_path), "-c", str(conf)]
+    command += ["-e", str(tmp_path / "error.log")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+    assert "[warn]" not in result.stderr, result.stderr
+    assert "[emerg]" not in result.stderr, result.stderr

@@ -34,6 +34,8 @@ __all__ = [
     "IE_MARKERS",
     "IE_PRODUCT",
     "LATIN1_SPACE",
+    "LEADING_SPACE_LIMIT",
+    "MAX_BRANDS",
     "MSIE",
     "TRIDENT",
     "Client",
@@ -200,6 +202,18 @@ BOT_TOKENS = (
     "healthchecker", "googlehc", "route53", "health check", "check_http", "zabbix",
     "blackbox exporter", "checkly", "freshping", "ruxitsynthetic", "ktxn", "java-http-client",
     "undici", "deno/", "postmanruntime",
+    # Monitors, raters, media clients and screenshot services that write an older IE
+    # string with a token of their own: Dotcom-Monitor's browser (DMBrowser/2.1,
+    # DMBrowser-UV), Blue Coat's real-time site rating, Windows Media Player's HTTP
+    # client (Windows-Media-Player/10.00.00.3990 inside IE 7's string), thumbnailers.
+    "dmbrowser", "bluecoat drtr", "cerberian drtrs", "windows-media-player/", "nsplayer/",
+    "wmfsdk/", "screenshot", "thumbshots", "pagepeeker", "shrinktheweb", "websnapr",
+    "url2png", "browshot", "page2images", "thumbalizr",
+    # Uptime and speed monitors, link checkers and scanners that name themselves inside
+    # an IE string (GomezA/1.0 in IE 7's, "; AlertSite)", "; Uptrends)") or alone.
+    "gomeza/", "alertsite", "uptrends", "monitis", "browsershots", "gtmetrix", "webpagetest",
+    "xenu link sleuth", "yottaa", "dynatracesynthetic", "dynatrace synthetic", "qualys",
+    "acunetix", "nessus",
 )  # fmt: skip
 # Tokens that need an edge or a context: each small pattern runs only where its
 #: core substring stands. ``cubot`` is a phone brand; ``teomabar`` an IE toolbar.
@@ -212,7 +226,7 @@ BOT_PATTERNS = tuple(
         ("match by", r"\bmatch by\b"),
         ("monitoring", r"monitoring\b"),
         ("scout", r"\bscout\b"),
-        ("ptst/", r"\bptst/"),
+        ("ptst", r"\bptst(?:/| \d)"),  # WebPageTest: PTST/240201.1, and 2.x's "PTST 2.295"
         ("w3c", r"\bw3c[-_]"),
         ("curl/", r"\bcurl/"),
         ("java/", r"\bjava/"),
@@ -323,34 +337,48 @@ _HINT_FAMILIES = (
 )
 CHROMIUM_BRANDS = frozenset(brand for brand, _ in _HINT_FAMILIES)
 
-# One member of a Sec-CH-UA list: "Brand";v="124" (an RFC 8941 string: printable
-# ASCII, with \" and \\ escapes; only the v parameter).
+# One member of a Sec-CH-UA list: "Brand";v="124", and only the v parameter. A brand
+# is printable ASCII without a quote or a backslash: an RFC 8941 string that needs no
+# escape, as every browser's brands are (GREASE brands such as "Not?A_Brand" too). A
+# list with an escape in it is malformed, as the nginx export, whose patterns repeat
+# only classes, reads it.
 _BRAND = re.compile(
-    r'[ \t]{0,64}"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,64})"'  # "Brand"
+    r'[ \t]{0,64}"([\x20\x21\x23-\x5b\x5d-\x7e]{1,64})"'  # "Brand"
     r'[ \t]{0,64};[ \t]{0,64}v[ \t]{0,64}=[ \t]{0,64}"([0-9.]{1,32})"[ \t]{0,64}(,|$)'  # ;v="124",
 )
-_MAX_BRANDS = 16
+#: The most members a well-formed hint list has; a brand named twice counts twice.
+MAX_BRANDS = 16
 
 
 def _brand_list(value: str | None) -> dict[str, tuple[int, ...]] | None:
-    """Brands and versions of a ``Sec-CH-UA`` style header; None when absent or malformed."""
+    """Brands and versions of a ``Sec-CH-UA`` style header; None when absent or malformed.
+
+    Malformed: more than :data:`MAX_BRANDS` members (duplicates count), a member
+    that is not ``"Brand";v="N.N"``, a version with an empty part (``124.``,
+    ``.1``, ``1..2``), or a trailing comma. A brand named twice keeps its last
+    version. Spaces and tabs around the value go first, as an HTTP server drops
+    them, so :func:`uagate.check` reads a value as the middleware does.
+    """
+    if value:
+        value = value.strip(" \t")
     if not value or len(value) > HEADER_LIMIT:
         return None
     brands: dict[str, tuple[int, ...]] = {}
     position = 0
-    while position < len(value):
+    for _ in range(MAX_BRANDS):
         match = _BRAND.match(value, position)
-        if match is None or len(brands) >= _MAX_BRANDS:
+        if match is None:
             return None
         position = match.end()
         if match.group(3) == "," and position == len(value):
             return None  # a trailing comma
-        brand = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
         parts = match.group(2).split(".")
         if not all(part.isdigit() for part in parts):
             return None
-        brands[brand] = tuple(int(part) for part in parts)
-    return brands
+        brands[match.group(1)] = tuple(int(part) for part in parts)
+        if position == len(value):
+            return brands
+    return None  # a 17th member
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,21 +420,42 @@ class ClientHints:
         return None
 
 
-#: What str.lstrip() and str.rstrip() strip among the latin-1 characters, as bytes.
+#: What str.lstrip() and str.rstrip() strip among the latin-1 characters, as bytes:
+#: tab to carriage return, the separators 0x1c-0x1f, space, NEL (0x85) and no-break
+#: space (0xa0). The nginx export strips the same bytes.
 LATIN1_SPACE = bytes(code for code in range(256) if chr(code).isspace())
+
+#: How many whitespace characters before a User-Agent are stripped after its spaces
+#: and tabs (which an HTTP server drops, however many). One with more before its
+#: first other character is read as empty (no User-Agent), as the nginx export reads
+#: it: no client sends that, and the bound keeps nginx's pattern linear.
+LEADING_SPACE_LIMIT = 1024
 
 
 def cap(user_agent: str | bytes, max_length: int = DEFAULT_MAX_LENGTH) -> str:
     """The part of a User-Agent that is read: stripped, then cut to ``max_length``, then stripped.
 
-    Raw header bytes are read as latin-1 (any bytes decode), in the same order
-    as text, so ``cap(raw) == cap(raw.decode("latin-1"))`` whatever the bytes:
-    the middleware and :func:`uagate.check` read one header alike. Bytes are
-    cut before they are decoded, so a 1 MB header costs what a short one does.
+    Leading spaces and tabs go first, as an HTTP server drops them; then at
+    most :data:`LEADING_SPACE_LIMIT` more whitespace characters, and a string
+    with more before its first other character gives "". Raw header bytes are
+    read as latin-1 (any bytes decode), in the same order as text, so
+    ``cap(raw) == cap(raw.decode("latin-1"))`` whatever the bytes: the
+    middleware and :func:`uagate.check` read one header alike. Bytes are cut
+    before they are decoded.
     """
     if isinstance(user_agent, bytes):
-        return user_agent.lstrip(LATIN1_SPACE)[:max_length].decode("latin-1").rstrip()
-    text = user_agent.lstrip()[:max_length].rstrip()
+        rest = user_agent.lstrip(b" \t")
+        head = rest[: LEADING_SPACE_LIMIT + 1]
+        lead = len(head) - len(head.lstrip(LATIN1_SPACE))
+        if lead > LEADING_SPACE_LIMIT:
+            return ""
+        return rest[lead : lead + max_length].decode("latin-1").rstrip()
+    rest_text = user_agent.lstrip(" \t")
+    head_text = rest_text[: LEADING_SPACE_LIMIT + 1]
+    lead = len(head_text) - len(head_text.lstrip())
+    if lead > LEADING_SPACE_LIMIT:
+        return ""
+    text = rest_text[lead : lead + max_length].rstrip()
     # A lone surrogate (text that no request could carry) cannot reach the matcher.
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 

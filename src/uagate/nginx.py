@@ -77,14 +77,17 @@ _LOOSE_BOUND = 100
 # (``Chrome/118`` as ``Chrome/118.0``); a real User-Agent has one or two.
 _DOTLESS_PASSES = 3
 
-# One member of a Sec-CH-UA list, "Brand";v="124", as uagate.detect reads it (but for
-# \" in a brand, which no browser sends); a list of at most 16 of them is well formed,
-# and the gate reads no other. Only classes repeat: PCRE copies a repeated group.
+# One member of a Sec-CH-UA list, "Brand";v="124", as uagate.detect reads it: a brand
+# without a quote or a backslash, a version of digits whose parts are none empty (no
+# dot first, last or twice: the lookaheads); a list of at most 16 members (a brand
+# named twice counts twice) is well formed, and the gate reads no other. Only classes
+# repeat: PCRE copies a repeated group.
+_VERSION = r'"(?!\.)(?![0-9.]{0,31}\.[."])[0-9.]{1,32}"'
 _MEMBER = (
-    r'[ \t]{0,64}"[\x20\x21\x23-\x7e]{1,64}"[ \t]{0,64};'
-    r'[ \t]{0,64}v[ \t]{0,64}=[ \t]{0,64}"[0-9.]{1,32}"[ \t]{0,64}'
+    r'[ \t]{0,64}"[\x20\x21\x23-\x5b\x5d-\x7e]{1,64}"[ \t]{0,64};'
+    rf"[ \t]{{0,64}}v[ \t]{{0,64}}=[ \t]{{0,64}}{_VERSION}[ \t]{{0,64}}"
 )
-_WELL_FORMED = f"^{_MEMBER}(?:,{_MEMBER}){{0,15}}$"
+_WELL_FORMED = f"^{_MEMBER}(?:,{_MEMBER}){{0,{detect.MAX_BRANDS - 1}}}$"
 
 
 def _hint_rules() -> list[tuple[str, str]]:
@@ -222,13 +225,19 @@ _SPACE = "[" + "".join(f"\\x{code:02x}" for code in detect.LATIN1_SPACE) + "]"
 def _user_agent_map() -> str:
     """``$uagate_ua``: the User-Agent as :func:`uagate.detect.cap` reads it.
 
-    Stripped, cut to 512 characters, stripped again. (Up to 1,024 characters of
-    leading space are stripped; the gate strips any number.)
+    Stripped, cut to 512 characters, stripped again. Spaces and tabs first, as
+    the gate drops any number of both (as the HTTP servers in front of it do):
+    nginx has dropped leading spaces already, and tabs go here, up to 65,535
+    (PCRE's largest repeat; nginx's default 8 KB header buffer holds fewer).
+    Then up to 1,024 other whitespace characters; more leave it empty (no
+    match: the map's default), as the gate reads them.
     """
+    lead = detect.LEADING_SPACE_LIMIT
+    ows = "[ \\t]{0,65535}(?![ \\t])"
     cut = _map(
         "$http_user_agent",
         "uagate_ua_cut",
-        [(f"^{_SPACE}{{0,1024}}(?!{_SPACE})(.{{0,{DEFAULT_MAX_LENGTH}}})", "$1")],
+        [(f"^{ows}{_SPACE}{{0,{lead}}}(?!{_SPACE})(.{{0,{DEFAULT_MAX_LENGTH}}})", "$1")],
     )
     strip = _map(
         "$uagate_ua_cut",
@@ -238,9 +247,15 @@ def _user_agent_map() -> str:
     return f"{cut}\n\n{strip}"
 
 
-def _cut(source: str, name: str, length: int, *, whole: bool = False) -> str:
-    """A map that cuts a header to ``length`` characters (or, ``whole``, empties a longer one)."""
-    pattern = f"^(.{{0,{length}}})" + ("$" if whole else "")
+def _cut(source: str, name: str, length: int) -> str:
+    """A map that strips spaces and tabs around a header, and empties one longer than ``length``.
+
+    As the gate reads a hint header: the HTTP server in front of it drops the
+    spaces and tabs around a value (nginx keeps tabs): up to 65,535 before it
+    here (PCRE's largest repeat, which the lookahead keeps from giving any
+    back), and up to 1,024 after it.
+    """
+    pattern = f"^[ \\t]{{0,65535}}(?![ \\t])(.{{0,{length - 1}}}[^ \\t])?[ \\t]{{0,1024}}$"
     return _map(source, name, [(pattern, "$1")])
 
 
@@ -362,15 +377,19 @@ def _language_rules(default_language: str) -> list[tuple[str, str]]:
     As :func:`uagate.page.negotiate_language` reads a range: whole or cut
     shorter, by the languages' tags and :data:`uagate.page.ALIASES` (the
     longest tag first); ``*`` is the default language; ``q=0`` refuses a range
-    and a quality that is not a number from 0 to 1 leaves it out. Other quality
-    values are not weighed (browsers list ranges best first), and only the
-    first eight ranges are read (empty ones count).
+    and a ``q`` that is not an RFC 9110 weight (:func:`uagate._negotiation.qvalue`)
+    leaves it out. Other quality values are not weighed (browsers list ranges
+    best first), and only the first eight ranges are read (empty ones count).
     """
     space = r"[ \t]{0,64}"
-    quality = f"q{space}={space}(?![ \\t])"  # all the spaces: the value follows
-    # A range's parameters that leave it out: q=0, or a q that is not a number to 1.
-    valid = r"(?:1(?:\.0{0,8})?|0?\.(?=[0-9]{0,8}[1-9])[0-9]{1,8})"
-    left_out = f"[^,]{{0,256}}?(?:{quality}(?!{valid}{space}(?:;|,|$))|q{space}(?:;|,|$))"
+    # A parameter named q (not xq), all the spaces around "=": the value follows.
+    quality = f"(?<![^; \\t])q{space}={space}(?![ \\t])"
+    # A range's parameters that leave it out: q=0, or a q that is not an RFC 9110
+    # weight, a positive one being 1, 1.0 to 1.000, or 0.001 to 0.999 (three decimals).
+    valid = r"(?:1(?:\.0{0,3})?|0\.(?=[0-9]{0,2}[1-9])[0-9]{1,3})"
+    left_out = (
+        f"[^,]{{0,256}}?(?:{quality}(?!{valid}{space}(?:;|,|$))|(?<![^; \\t])q{space}(?:;|,|$))"
+    )
     ends = f"{space}(?:,|$|;(?!{left_out}))"
     keys = sorted(LOOKUP, key=lambda key: (-key.count("-"), key))
     subtags = "(?:[-_][^-_,; \\t]{1,64}){0,16}"
@@ -440,11 +459,13 @@ def http_conf(
         "# Generated by `uagate export nginx`: regenerate it, do not edit it.",
         f"# Policy: {policy!r}",
         "# Include it once inside http {}, and uagate_server.conf inside each server {} to gate.",
+        "# Its maps run PCRE regular expressions on each request: say `pcre_jit on;` in the main\n"
+        "# context of nginx.conf (outside http {}) to compile them to machine code once.",
         f"# Every map reads the first {DEFAULT_MAX_LENGTH} characters of the User-Agent.",
         _user_agent_map(),
         "# Hint headers longer than the gate reads are malformed to it: read as not sent.",
-        _cut("$http_sec_ch_ua", "uagate_ch", HEADER_LIMIT, whole=True),
-        _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", HEADER_LIMIT, whole=True),
+        _cut("$http_sec_ch_ua", "uagate_ch", HEADER_LIMIT),
+        _cut("$http_sec_ch_ua_full_version_list", "uagate_ch_full", HEADER_LIMIT),
         f"# IE markers: {', '.join(detect.IE_MARKERS)}",
     ]
     parts += [
@@ -682,6 +703,8 @@ def untranslatable(config: GateConfig) -> list[str]:
     if config.page is not None:
         kind = "a callable" if callable(config.page) else "a template of its own"
         reasons.append(f"page is {kind}: the export writes and serves the built-in pages")
+    if config.site_name is not None:
+        reasons.append("site_name is set: the export writes the built-in pages without a site name")
     if config.status_code != DEFAULT_STATUS_CODE:
         reasons.append(
             f"status_code is {config.status_code}: the export answers {DEFAULT_STATUS_CODE}"
