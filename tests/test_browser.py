@@ -14,6 +14,8 @@ set the override over CDP without ``userAgentMetadata``, and Chromium then sends
 
 from __future__ import annotations
 
+import itertools
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -34,7 +37,15 @@ from playwright.sync_api import (
 from uagate.page import LANGUAGES
 from uagate.testing import IE11
 
-from .conftest import TIMEOUT_MS, free_port, missing, one_language_per_script, running_server
+from .conftest import (
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    chromium_path,
+    free_port,
+    missing,
+    one_language_per_script,
+    running_server,
+)
 
 HEADING = "We don't support Internet Explorer"
 MESSAGE = "Please use Chrome, Safari, Firefox, or Edge to view this site."
@@ -351,3 +362,113 @@ def test_right_to_left_and_cjk_pages_are_drawn_at_375_px(
     drawn = heading.screenshot()
     page.add_style_tag(content="h1 { color: transparent !important; }")
     assert heading.screenshot() != drawn
+
+
+# --- on phones, the buttons stack; the demo explains why a Chromium playing IE gets through ---
+
+NARROW_PHONE: ViewportSize = {"width": 360, "height": 740}
+
+# Each link's box, and the content box of the page's box (inside its border and padding).
+BUTTON_BOXES = """() => {
+    const box = document.querySelector(".box");
+    const style = getComputedStyle(box);
+    const outer = box.getBoundingClientRect();
+    const left = outer.left + box.clientLeft + parseFloat(style.paddingLeft);
+    const width = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const links = Array.from(document.querySelectorAll("ul a")).map((link) => {
+        const r = link.getBoundingClientRect();
+        return {left: r.left, width: r.width, top: r.top, bottom: r.bottom};
+    });
+    return {left: left, width: width, links: links};
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en", "he"], ids=["ltr", "rtl"])
+def test_buttons_stack_full_width_on_a_phone(browse: Browse, demo_url: str, locale: str) -> None:
+    """At 360x740 each browser button has a row of its own and fills the content width."""
+    page = browse.page(user_agent=IE11, locale=locale, viewport=NARROW_PHONE)
+    open_gate(page, demo_url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+    measured = page.evaluate(BUTTON_BOXES)
+    links = measured["links"]
+    assert len(links) == len(LINKS)
+    for link in links:
+        assert abs(link["left"] - measured["left"]) <= 1, (link, measured)
+        assert abs(link["width"] - measured["width"]) <= 1, (link, measured)
+    for above, below in itertools.pairwise(links):
+        assert below["top"] >= above["bottom"], links
+    # The box gives the buttons most of the screen: its padding shrinks on phones.
+    assert measured["width"] >= NARROW_PHONE["width"] * 0.8, measured
+
+
+def test_buttons_stay_in_one_row_on_a_desktop(browse: Browse, demo_url: str) -> None:
+    """At 1280 px the four buttons share one row, each as wide as its own label."""
+    page = browse.page(user_agent=IE11, viewport=DESKTOP)
+    open_gate(page, demo_url + "/")
+    measured = page.evaluate(BUTTON_BOXES)
+    tops = {round(link["top"]) for link in measured["links"]}
+    assert len(tops) == 1
+    assert all(link["width"] < measured["width"] / 2 for link in measured["links"])
+
+
+@pytest.fixture(scope="module")
+def demo_command(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``uagate demo`` (what ./scripts/demo runs) on a free loopback port, and its output."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("demo") / "demo.log"
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "uagate", "demo", "--port", str(port)]
+    with running_server(command, url + "/health", log):
+        yield url, log
+
+
+def test_demo_says_why_chromium_with_an_ie_user_agent_gets_through(
+    demo_command: tuple[str, Path], browse: Browse
+) -> None:
+    """The demo says at startup and on its page why Chromium with --user-agent gets through.
+
+    It keeps sending client hints, and the ways to see the gate from a browser are
+    given; each claim is checked in Chromium against ``uagate demo`` served on loopback.
+    """
+    url, log = demo_command
+    # What the demo says, at startup and on its home page (words written out here).
+    claims = [
+        "--user-agent",
+        "still sends client hints, Sec-CH-UA naming Chromium",
+        "trusts over the User-Agent",
+        "not gated",
+        "curl -A",
+        "DevTools > Network conditions > User agent",
+        "client hints left empty",
+    ]
+    started = " ".join(log.read_text().split())
+    page = browse.page()
+    page.goto(url + "/")
+    note = " ".join(page.locator("#client-hints").inner_text().split())
+    for claim in claims:
+        assert claim in started, claim
+        assert claim in note, claim
+    # Chromium started with --user-agent set to IE 11's: it still sends Sec-CH-UA naming
+    # Chromium, and the gate lets it through.
+    dumped = subprocess.run(
+        [chromium_path(), *CHROMIUM_ARGS, f"--user-agent={IE11}", "--dump-dom", url + "/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "<h1>Your browser got through the gate</h1>" in dumped
+    sent = dumped.split('<pre id="sent">', 1)[1].split("</pre>", 1)[0]
+    assert f"User-Agent: {IE11}" in sent
+    assert re.search(r'Sec-CH-UA: .*"Chromium";v="\d+"', sent), sent
+    assert "uagate's verdict: passed" in sent
+    # curl -A: IE 11's User-Agent and no client hints get the gate.
+    assert httpx.get(url + "/", headers={"User-Agent": IE11}).status_code == 406
+    # DevTools' override with no client hints (Emulation.setUserAgentOverride without
+    # userAgentMetadata, as Browse.page sets it): Chromium sends none, and sees the gate.
+    devtools = browse.page(user_agent=IE11)
+    response = devtools.goto(url + "/")
+    assert response is not None
+    assert response.status == 406
+    assert "sec-ch-ua" not in response.request.all_headers()
+    expect(devtools.get_by_role("heading", name=HEADING)).to_be_visible()

@@ -11,10 +11,10 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from uagate import UAGateMiddleware
+from uagate import Policy, UAGateMiddleware
 from uagate.page import LANGUAGES, PROBLEM_TYPE
 from uagate.policy import Reason
-from uagate.testing import IE11
+from uagate.testing import IE11, IE11_COMPATIBILITY_VIEW
 
 from .conftest import app_that_must_not_run, locale_file
 
@@ -557,3 +557,34 @@ def test_lang_help_points_to_the_list_instead_of_naming_every_language(
         main(["page", "--lang", "xx"])
     error = capsys.readouterr().err
     assert "uagate page --list" in error
+
+
+# Microsoft's Thai name for Internet Explorer's Compatibility View (its human-translated
+# Thai documentation writes โหมดมุมมองที่เข้ากันได้, "compatibility view mode"), and the
+# noun compound a translation pass proposed, which no Microsoft text uses.
+THAI_COMPATIBILITY_VIEW = "มุมมองที่เข้ากันได้"
+THAI_NOT_MICROSOFTS = "มุมมองความเข้ากันได้"
+
+
+def test_thai_page_calls_compatibility_view_by_microsofts_name() -> None:
+    """IE 11 in Compatibility View, asking for Thai, reads มุมมองที่เข้ากันได้ throughout.
+
+    In the title, the heading, the sentence, and both quoted labels of the Internet Explorer
+    dialog; the locale's provenance records the term and where Microsoft writes it.
+    """
+    # IE allowed, so that Compatibility View is what gates it.
+    policy = Policy(gate_ie=False)
+    client = TestClient(UAGateMiddleware(app_that_must_not_run, policy=policy))
+    headers = {"User-Agent": IE11_COMPATIBILITY_VIEW, "Accept-Language": "th"}
+    response = client.get("/", headers=headers)
+    assert response.status_code == 406
+    assert response.headers["content-language"] == "th"
+    page = response.text
+    assert f"<h1>กรุณาปิด{THAI_COMPATIBILITY_VIEW}</h1>" in page
+    assert page.count(THAI_COMPATIBILITY_VIEW) == 5  # title, heading, sentence, two labels
+    assert f"“การตั้งค่า{THAI_COMPATIBILITY_VIEW}”" in page
+    assert f"“แสดงไซต์อินทราเน็ตใน{THAI_COMPATIBILITY_VIEW}”" in page
+    assert THAI_NOT_MICROSOFTS not in page
+    terms = locale_file("th")["provenance"]["terms"]
+    assert f"Compatibility View is {THAI_COMPATIBILITY_VIEW}" in terms
+    assert "โหมดมุมมองที่เข้ากันได้" in terms

@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from uagate import UAGateMiddleware
-from uagate.testing import IE11
+from uagate.testing import IE11, IE_MOBILE
 
-from .conftest import app_that_must_not_run
+from .conftest import ROOT, app_that_must_not_run
 
 # The original page's wording, written out here rather than imported.
 EXPECTED_HEADING = "We don't support Internet Explorer"
@@ -121,14 +121,24 @@ def test_body_is_over_512_bytes(page: tuple[bytes, PageParser]) -> None:
     assert len(page[0]) > 1024
 
 
+# A media query block: IE 6 to 8 read no media queries and skip the whole block.
+_MEDIA = re.compile(r"@media ([^{]*)\{((?:[^{}]*\{[^{}]*\})*)\s*\}")
+
+
 def test_css_uses_only_what_ie6_understands(page: tuple[bytes, PageParser]) -> None:
-    """No CSS that IE 6-8 ignore or misread: rgba, var, calc, flex, grid, rem, combinators."""
+    """No CSS that IE 6-8 ignore or misread: rgba, var, calc, flex, grid, rem, combinators.
+
+    The one media query (phones) is a block IE 6 to 8 skip whole, and holds only such CSS.
+    """
     css = page[1].style
     assert css.strip()
-    for token in ("rgba(", "hsl", "var(", "calc(", "flex", "grid", "@media", "::", ":not("):
-        assert token not in css, token
-    assert not re.search(r"\d(?:rem|vw|vh|vmin|vmax|ch)\b", css)
-    selectors = re.findall(r"([^{}]+)\{", css)
+    queries = [query.strip() for query, _ in _MEDIA.findall(css)]
+    assert queries == ["screen and (max-width: 30em)"]
+    flat = _MEDIA.sub(lambda found: found.group(2), css)
+    for token in ("rgba(", "hsl", "var(", "calc(", "flex", "grid", "@", "::", ":not("):
+        assert token not in flat, token
+    assert not re.search(r"\d(?:rem|vw|vh|vmin|vmax|ch)\b", flat)
+    selectors = re.findall(r"([^{}]+)\{", flat)
     assert not any(ch in sel for sel in selectors for ch in ">+~[")
 
 
@@ -141,8 +151,9 @@ def test_ie6_gets_a_fixed_width_where_it_ignores_max_width(page: tuple[bytes, Pa
 
 
 def _rules(css: str) -> dict[str, dict[str, str]]:
+    """The declarations of each selector outside media queries (which change no colour)."""
     rules: dict[str, dict[str, str]] = {}
-    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", _MEDIA.sub("", css)):
         decls = {
             part.split(":", 1)[0].strip(): part.split(":", 1)[1].strip()
             for part in body.split(";")
@@ -173,9 +184,35 @@ def test_text_contrast_meets_wcag_aa(page: tuple[bytes, PageParser]) -> None:
         "heading on box": (rules["h1"]["color"], box),
         "line on box": (rules["body"]["color"], box),
         "note on box": (rules[".note"]["color"], box),
+        "site name on box": (rules[".site"]["color"], box),
         "link text on button": (rules["a"]["color"], rules["a"]["background"]),
         "hovered link": (rules["a:hover"]["color"], rules["a:hover"]["background"]),
     }
     for name, (foreground, background) in pairs.items():
         assert re.fullmatch(r"#[0-9a-f]{6}", foreground), name
         assert _contrast(foreground, background) >= 4.5, name
+
+
+def test_quoted_attributes_hold_a_value_with_a_space_and_unquoted_ones_do_not() -> None:
+    """docs/page.md asks template authors to quote attributes, and shows why.
+
+    IE Mobile's family, "IE Mobile", stays one class when quoted and spills into a
+    second attribute when not, though it is escaped either way.
+    """
+    doc = (ROOT / "docs" / "page.md").read_text(encoding="utf-8")
+    section = " ".join(doc.split("## Your own template", 1)[1].split("\n## ", 1)[0].split())
+    assert "quote every attribute value that holds a placeholder" in section
+    assert "An unquoted attribute ends at the first space or `>`" in section
+    assert '<p class="$family">' in section
+    assert "<p class=$family>" in section
+    seen = {}
+    for name, template in (
+        ("quoted", '<p class="$family">x</p>'),
+        ("bare", "<p class=$family>x</p>"),
+    ):
+        client = TestClient(UAGateMiddleware(app_that_must_not_run, page=template))
+        parser = PageParser()
+        parser.feed(client.get("/", headers={"User-Agent": IE_MOBILE}).text)
+        seen[name] = next(attrs for tag, attrs in parser.tags if tag == "p")
+    assert seen["quoted"] == {"class": "IE Mobile"}
+    assert seen["bare"] == {"class": "IE", "mobile": None}

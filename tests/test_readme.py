@@ -199,3 +199,102 @@ def test_readme_python_snippets_run(snippet: str, tmp_path: pathlib.Path) -> Non
         assert "would gate GET /: IE 11.0 (internet-explorer)" in result.stderr
     else:
         assert outcome["ie"] == 406
+
+
+def readme_section(title: str) -> str:
+    """The README's section under ``## title``, up to the next ``## ``."""
+    start = README.index(f"## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else len(README)]
+
+
+# Run in a child process: every installed top-level module whose distribution is outside
+# the names given and their requirements (with the extras asked for, recursively) is
+# hidden, so the test runs as in a fresh virtualenv holding only what the README
+# installs. Warnings are errors: a deprecated client (httpx under today's Starlette)
+# fails it too.
+ONLY_INSTALLED = """
+import importlib.machinery, importlib.metadata as metadata, json, re, sys
+import pytest
+from packaging.requirements import Requirement
+def key(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+allowed, seen, todo = set(), set(), [(name, "") for name in json.loads(sys.argv[1])]
+while todo:  # each (distribution, extra) once: bounded by what is installed
+    name, extra = todo.pop()
+    if (key(name), extra) in seen:
+        continue
+    seen.add((key(name), extra))
+    allowed.add(key(name))
+    try:
+        requires = metadata.distribution(name).requires or []
+    except metadata.PackageNotFoundError:
+        continue
+    for text in requires:
+        requirement = Requirement(text)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": extra}):
+            todo += [(requirement.name, wanted) for wanted in ("", *requirement.extras)]
+hidden = {
+    module for module, names in metadata.packages_distributions().items()
+    if not {key(name) for name in names} & allowed
+}
+class Installed(importlib.machinery.PathFinder):
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name.partition(".")[0] in hidden:
+            return None  # as if it were not installed
+        return super().find_spec(name, path, target)
+sys.meta_path = [
+    Installed if finder is importlib.machinery.PathFinder else finder for finder in sys.meta_path
+]
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "-W", "error", "tests/test_gate.py"]))
+"""
+
+
+def test_testing_section_installs_what_its_test_needs(tmp_path: pathlib.Path) -> None:
+    """The testing section names what to install, and its test passes with only that.
+
+    The test is laid out as the section says (tests/test_gate.py, myapp.py at the root)
+    and run as it says (python -m pytest from the root), with every installed package
+    that is not named, nor required by one named, hidden from it.
+    """
+    section = readme_section("Test your app with it")
+    install = re.findall(r"^pip install (.+)$", section, flags=re.MULTILINE)
+    assert len(install) == 1, install
+    named = [word.strip("'\"") for word in install[0].split()]
+    # A path stands for the project it holds: /path/to/uagate is uagate.
+    names = [pathlib.PurePath(word).name if "/" in word else word for word in named]
+    assert sorted(names) == ["httpx2", "pytest", "uagate"]
+    assert "from myapp import app" in section
+    assert "`myapp` is the module that builds it" in section
+    assert "`python -m pytest` from the project's root" in section
+    assert "save it as `tests/test_gate.py`" in section.lower()
+    (snippet,) = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_gate.py").write_text(snippet, encoding="utf-8")
+    (tmp_path / "myapp.py").write_text(DJANGO_PROJECT["myapp.py"], encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", ONLY_INSTALLED, json.dumps(names)],
+        capture_output=True, cwd=tmp_path, timeout=120, check=False, text=True,
+        env={**environment, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b1 passed\b", result.stdout), result.stdout
+
+
+def test_readme_says_why_chromium_with_an_ie_user_agent_is_not_gated() -> None:
+    """The quick start says why Chromium with --user-agent is not gated, and how to see the gate.
+
+    tests/test_browser.py checks each claim in Chromium against the demo.
+    """
+    section = " ".join(readme_section("Quick start").split())
+    for claim in (
+        "Chromium started with `--user-agent`",
+        "keeps sending `Sec-CH-UA` naming Chromium",
+        "trusts over the User-Agent",
+        "`curl -A`",
+        "DevTools > Network conditions > User agent, Internet Explorer 11",
+        "client hints left empty",
+    ):
+        assert claim in section, claim

@@ -13,6 +13,7 @@ import functools
 import json
 import re
 import string
+import unicodedata
 from collections.abc import Mapping
 from importlib import resources
 
@@ -26,7 +27,9 @@ __all__ = [
     "MESSAGE",
     "PLACEHOLDERS",
     "PROBLEM_TYPE",
+    "SITE_NAME_LIMIT",
     "TRANSLATED",
+    "check_site_name",
     "check_template",
     "default_body",
     "identifiers",
@@ -66,6 +69,7 @@ PLACEHOLDERS = (
     "version",
     "reason",
     "font_family",
+    "site_name",
 )
 
 #: The placeholders whose values depend on the negotiated language.
@@ -79,9 +83,45 @@ TRANSLATED = frozenset(
 #: more byte (sources differ on whether exactly 512 bytes is enough).
 IE_FRIENDLY_ERROR_THRESHOLD = 512
 
+#: The longest ``site_name``, in characters: a name, not a sentence.
+SITE_NAME_LIMIT = 100
 
-def strings(language: str, reason: Reason) -> dict[str, str]:
-    """The heading, message and note for ``reason`` in ``language``."""
+# What a site name may not hold: control characters (C0, C1), line and paragraph
+# separators, and the bidirectional embeddings, overrides and isolates, which would
+# reorder the page's own text around the name. Joiners stay: Persian and Indic names
+# need them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_site_name(value: object, option: str = "UAGateMiddleware option site_name") -> str | None:
+    """``value`` if it is a site name the page can show (or None); else TypeError or ValueError.
+
+    ``option`` names where the value came from in error messages.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{option} must be a str or None, not {value!r}")
+    if not value.strip():
+        raise ValueError(f"{option} must name the site, not {value!r}")
+    if len(value) > SITE_NAME_LIMIT:
+        raise ValueError(f"{option} must be at most {SITE_NAME_LIMIT} characters, not {len(value)}")
+    for index, char in enumerate(value):
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise ValueError(
+                f"{option} must hold no control characters, but has U+{ord(char):04X} "
+                f"at index {index}"
+            )
+    return value
+
+
+def strings(language: str, reason: Reason, site_name: str | None = None) -> dict[str, str]:
+    """The heading, message and note for ``reason`` in ``language``, and the site's name.
+
+    With ``site_name``, the title is the heading followed by the name, and
+    ``site_name`` holds it (empty without): the name stands apart from the
+    translated sentences, so that every language shows it as written.
+    """
     text = LOCALES[language]
     if reason is Reason.COMPATIBILITY_VIEW:
         heading, message, note = text["compat_heading"], text["compat_message"], ""
@@ -94,12 +134,13 @@ def strings(language: str, reason: Reason) -> dict[str, str]:
     return {
         "lang": text["lang"],
         "dir": text["dir"],
-        "title": heading,
+        "title": f"{heading} \u2013 {site_name}" if site_name else heading,
         "heading": heading,
         "message": message,
         "note": note,
         "continue_text": text["continue"],
         "font_family": font_stack(language),
+        "site_name": site_name or "",
     }
 
 
@@ -109,18 +150,28 @@ def _default_template() -> string.Template:
     return string.Template(text)
 
 
-def render_page(language: str = "en", reason: Reason = Reason.INTERNET_EXPLORER) -> str:
+def render_page(
+    language: str = "en",
+    reason: Reason = Reason.INTERNET_EXPLORER,
+    site_name: str | None = None,
+) -> str:
     """The default page as HTML, in ``language``, for a client gated for ``reason``.
 
     ``language`` is read as :func:`~uagate.page.language_for` reads it
     (``zh-TW`` is ``zh-Hant``); ValueError if the page is not written in it.
+    ``site_name``, checked as the option of that name is, is shown above the
+    heading and after it in the title.
     """
-    return render_default(strings(known_language(language, "render_page language"), reason), "")
+    language = known_language(language, "render_page language")
+    site_name = check_site_name(site_name, "render_page site_name")
+    return render_default(strings(language, reason, site_name), "")
 
 
 def render_default(text: Mapping[str, str], continue_url: str) -> str:
     """The default page with ``text`` (:func:`strings`), and a link to ``continue_url`` if any."""
     values = {key: escape(value) for key, value in text.items()}
+    site_name = text.get("site_name", "")
+    values["site_html"] = f'<p class="site">{values["site_name"]}</p>\n' if site_name else ""
     note = text["note"]
     values["note_html"] = f'<p class="note">{values["note"]}</p>\n' if note else ""
     values["continue_html"] = (
@@ -131,10 +182,11 @@ def render_default(text: Mapping[str, str], continue_url: str) -> str:
     return _default_template().substitute(values)
 
 
-@functools.lru_cache(maxsize=len(LANGUAGES) * len(Reason))
-def default_body(language: str, reason: Reason) -> bytes:
-    """The default page's bytes, rendered once per language and reason."""
-    return render_page(language, reason).encode("utf-8")
+# Room for a few site names: a process serves one or two gates.
+@functools.lru_cache(maxsize=4 * len(LANGUAGES) * len(Reason))
+def default_body(language: str, reason: Reason, site_name: str | None = None) -> bytes:
+    """The default page's bytes, rendered once per language, reason and site name."""
+    return render_page(language, reason, site_name).encode("utf-8")
 
 
 def problem_body(language: str, reason: Reason, status: int, continue_url: str) -> bytes:

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import sys
+import textwrap
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +35,7 @@ from uagate._app import (
     one_line,
 )
 from uagate._serve import CONFIG_VARIABLE, PolicyError, gated_app, load_policy
+from uagate._templates import check_site_name
 from uagate._text import json_line, printable
 from uagate.config import GateConfig
 from uagate.decision import check
@@ -390,7 +392,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     uvicorn = _uvicorn()
+    from uagate.demo import CLIENT_HINTS_NOTE  # builds the demo app: for this command only
+
     print(f"uagate demo on http://{args.host}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
+    print(textwrap.fill(CLIENT_HINTS_NOTE, 88), file=sys.stderr)
     uvicorn.run(
         "uagate.demo:app",
         host=args.host,
@@ -410,6 +415,8 @@ def _page(args: argparse.Namespace) -> int:
     reason = Reason(args.reason)
     if args.format == "json":
         status = DEFAULT_STATUS_CODE if args.status is None else args.status
+        if args.site_name is not None:
+            raise _UsageError("--site-name goes into the HTML page; the problem+json body has none")
         sys.stdout.write(render_problem(args.lang, reason, status=status) + "\n")
         return 0
     if args.status is not None:
@@ -417,7 +424,7 @@ def _page(args: argparse.Namespace) -> int:
             "--status goes into the problem+json body (--format json); "
             "the HTML page holds no status: set it where the page is served"
         )
-    sys.stdout.write(render_page(args.lang, reason))
+    sys.stdout.write(render_page(args.lang, reason, args.site_name))
     return 0
 
 
@@ -490,6 +497,14 @@ _DEFAULT_LANGUAGE_HELP = (
     "the page's language when Accept-Language names none of its languages "
     "(uagate page --list; default: en)"
 )
+
+
+def _site_name(value: str) -> str:
+    """A --site-name the page can show, checked as the site_name option is."""
+    try:
+        return check_site_name(_argument_text(value), "--site-name") or ""
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _language(value: str) -> str:
@@ -647,13 +662,14 @@ def _scan_parser(commands: _Commands) -> None:
         "scan",
         help="what the gate would do to the traffic in access logs",
         description="Read access logs (combined log format, JSON lines with a user_agent "
-        "field, or one User-Agent a line; .gz read transparently; - or nothing for "
-        "standard input) and report what the policy would do to that traffic: requests "
-        "and visitors (distinct client address and User-Agent pairs; the address is a "
-        "combined line's first field or a JSON record's remote_addr, client_ip, ip, ... "
-        "field), bots apart. Visitors are counted exactly up to 100,000 of a kind, then "
-        "estimated by HyperLogLog with a relative standard error of 0.81%, as the report "
-        "says. "
+        "field, or one User-Agent a line; or rows a database added up: CSV or TSV with a "
+        "user_agent,requests[,visitors][,day] header, or JSON lines with those fields; "
+        ".gz read transparently; - or nothing for standard input) and report what the "
+        "policy would do to that traffic: requests and visitors (distinct client address "
+        "and User-Agent pairs; the address is a combined line's first field or a JSON "
+        "record's remote_addr, client_ip, ip, ... field), bots apart. Visitors are "
+        "counted exactly up to 100,000 of a kind, then estimated by HyperLogLog with a "
+        "relative standard error of 0.81%, as the report says. "
         "Days must be real calendar dates in ASCII digits: a combined line with any "
         "other date is unreadable, and a JSON record's is ignored (the record still "
         "counts). The per-day table keeps the 3,660 latest days; requests on earlier days "
@@ -756,6 +772,12 @@ def _page_parser(commands: _Commands) -> None:
         type=int,
         help=f"the status in the problem+json body (default: {DEFAULT_STATUS_CODE}); "
         "only with --format json",
+    )
+    page.add_argument(
+        "--site-name",
+        type=_site_name,
+        metavar="NAME",
+        help="the site's name, shown above the heading and in the title (as site_name=)",
     )
     page.set_defaults(run=_page)
 

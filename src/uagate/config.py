@@ -18,6 +18,7 @@ from typing import Any
 
 from uagate._locales import known_language
 from uagate._shared import is_async_callable
+from uagate._templates import check_site_name
 from uagate.decision import DEFAULT_CACHE_SIZE
 from uagate.detect import DEFAULT_MAX_LENGTH
 from uagate.exclusions import RequestPredicate, is_path_prefix, method_names
@@ -117,6 +118,7 @@ class GateConfig:
     vary_user_agent: bool = False
     max_user_agent_length: int = DEFAULT_MAX_LENGTH
     cache_size: int = DEFAULT_CACHE_SIZE
+    site_name: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.policy, Policy):
@@ -152,6 +154,7 @@ class GateConfig:
             "default_language",
             known_language(self.default_language, f"{_PREFIX} default_language"),
         )
+        check_site_name(self.site_name, f"{_PREFIX} site_name")
         # The page checks itself (a template renders once in every language now).
         Page(
             self.page,
@@ -159,6 +162,7 @@ class GateConfig:
             default_language=self.default_language,
             vary_cookie=self.allow_continue,
             cache_size=0,
+            site_name=self.site_name,
         )
 
     def _set(self, name: str, value: object) -> None:

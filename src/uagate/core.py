@@ -122,6 +122,7 @@ class Gate:
             default_language=config.default_language,
             vary_cookie=config.allow_continue,
             cache_size=config.cache_size,
+            site_name=config.site_name,
         )
         self.continue_flow = (
             ContinueFlow(config.continue_path, config.continue_max_age)

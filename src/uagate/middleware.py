@@ -21,7 +21,7 @@ Which option switches on or shapes which step:
 - ``policy``, ``max_user_agent_length``, ``cache_size``: the verdict (and
   ``cache_size`` the kept pages, and whether the shortcut is taken at all);
 - ``report_only``, ``on_verdict``: finish;
-- ``page``, ``status_code``, ``default_language``: the page;
+- ``page``, ``status_code``, ``default_language``, ``site_name``: the page;
 - ``vary_user_agent``: the app's response (its ``Vary``; with ``allow_continue``
   it names ``Cookie`` too).
 
@@ -90,6 +90,7 @@ class UAGateMiddleware:
         vary_user_agent: bool = False,
         max_user_agent_length: int = DEFAULT_MAX_LENGTH,
         cache_size: int = DEFAULT_CACHE_SIZE,
+        site_name: str | None = None,
     ) -> None:
         if not callable(app):
             raise TypeError(f"UAGateMiddleware app must be an ASGI callable, not {app!r}")
@@ -110,6 +111,7 @@ class UAGateMiddleware:
             vary_user_agent=vary_user_agent,
             max_user_agent_length=max_user_agent_length,
             cache_size=cache_size,
+            site_name=site_name,
         )
         if config is not None and not isinstance(config, GateConfig):
             raise TypeError(

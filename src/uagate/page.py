@@ -40,6 +40,7 @@ from uagate._templates import (
     PLACEHOLDERS,
     PROBLEM_TYPE,
     TRANSLATED,
+    check_site_name,
     check_template,
     default_body,
     identifiers,
@@ -116,7 +117,10 @@ class Page:
     is. With an error status (400 or above), a rendered template of 512 bytes
     or fewer gets an HTML comment at its end that takes it past
     :data:`IE_FRIENDLY_ERROR_THRESHOLD`, so that IE shows it rather than its
-    own "friendly" error message. A callable that raises, returns something that is not a
+    own "friendly" error message. ``site_name``, when given, is shown above the
+    built-in page's heading and after the heading in its title, in every
+    language; a template shows it with ``$site_name`` (and ``$title`` holds it).
+    A callable that raises, returns something that is not a
     response, or whose response fails before it starts, is logged and the
     default page is served instead; its response gets ``Cache-Control:
     no-store`` and ``Vary`` like the default page's, where it does not say
@@ -128,6 +132,7 @@ class Page:
         "_default_language",
         "_kept",
         "_names_client",
+        "_site_name",
         "_status",
         "_template",
         "_translated",
@@ -142,10 +147,12 @@ class Page:
         default_language: str,
         vary_cookie: bool,
         cache_size: int = 4096,
+        site_name: str | None = None,
     ) -> None:
         default_language = known_language(
             default_language, "UAGateMiddleware option default_language"
         )
+        self._site_name = check_site_name(site_name)
         self._status = status_code
         self._kept: BoundedTable[tuple[object, ...], tuple[int, _RawHeaders, bytes]] = BoundedTable(
             min(cache_size, 4096), 8 * 1024 * 1024
@@ -192,7 +199,8 @@ class Page:
         )
         # Render every language once, so that a broken template fails at startup.
         for language in LANGUAGES:
-            self._html(strings(language, Reason.INTERNET_EXPLORER), Reason.INTERNET_EXPLORER)
+            texts = strings(language, Reason.INTERNET_EXPLORER, self._site_name)
+            self._html(texts, Reason.INTERNET_EXPLORER)
 
     def _html(
         self,
@@ -233,10 +241,10 @@ class Page:
             body = problem_body(language, verdict.reason, self._status, continue_url)
             media_type = "application/problem+json"
         elif self._template is None and not continue_url:
-            body = default_body(language, verdict.reason)
+            body = default_body(language, verdict.reason, self._site_name)
             media_type = "text/html; charset=utf-8"
         else:
-            text = strings(language, verdict.reason)
+            text = strings(language, verdict.reason, self._site_name)
             body = self._html(text, verdict.reason, verdict, continue_url).encode("utf-8")
             media_type = "text/html; charset=utf-8"
         out = {
