@@ -359,21 +359,32 @@ def shape_problems(
             if repeated is None:
                 yield f"an unbounded repeat of more than one character class: {sub_items}"
                 continue
-            if last:
+            # A lookbehind takes no text: the repeat gives back characters only
+            # for what comes after it, which is then what it must not match.
+            after = index + 1
+            while after < len(items) and str(items[after][0]) in ("ASSERT", "ASSERT_NOT"):
+                if items[after][1][0] != -1:
+                    break
+                after += 1
+            if after == len(items):
                 if not at_end:
                     yield "an unbounded repeat at the end of a group"
                 continue
-            following = chars_of(items[index + 1], flags)
-            if following is None and str(items[index + 1][0]) == "ASSERT_NOT":
+            following = chars_of(items[after], flags)
+            if following is None and str(items[after][0]) == "ASSERT" and items[after][1][0] == 1:
+                # X*(?=Y): as X*Y for what the repeat can give back.
+                nodes = list(items[after][1][1])
+                following = chars_of(nodes[0], flags) if len(nodes) == 1 else None
+            if following is None and str(items[after][0]) == "ASSERT_NOT":
                 # X{0,n}(?!X): the repeat takes the whole run and can give none of it
                 # back (a shorter run is followed by an X), so one way to match.
-                direction, asserted = items[index + 1][1]
+                direction, asserted = items[after][1]
                 nodes = list(asserted)
                 barred = chars_of(nodes[0], flags) if len(nodes) == 1 else None
                 if direction == 1 and barred is not None and repeated <= barred:
                     continue
             if following is None:
-                yield f"an unbounded repeat followed by {items[index + 1][0]}, not one character"
+                yield f"an unbounded repeat followed by {items[after][0]}, not one character"
             elif repeated & following:
                 yield f"an unbounded repeat followed by a character it also matches: {sub_items}"
         elif name == "SUBPATTERN":

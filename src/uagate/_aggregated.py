@@ -5,9 +5,11 @@ over any volume of logs; ``uagate scan`` then decides each distinct
 User-Agent once. Three shapes, recognised from the first line:
 
 - CSV or TSV whose first row names the columns: ``user_agent`` and
-  ``requests``, optionally ``visitors`` and ``day``, in any order (other
-  columns are ignored). Quoting is the CSV kind (``""`` in a quoted field),
-  so a User-Agent may hold commas, tabs, quotes and newlines.
+  ``requests``, optionally ``visitors`` and ``day``, in any order, each once.
+  Other columns are ignored, named as databases and DataFrames name them
+  (empty for an unnamed index, ``count(DISTINCT address)``). Quoting is the
+  CSV kind (``""`` in a quoted field), so a User-Agent may hold commas, tabs,
+  quotes and newlines.
 - JSON lines whose records have a ``user_agent`` field and a ``requests``
   field that is a number or a string of digits (BigQuery and ClickHouse
   write 64-bit integers as strings).
@@ -43,7 +45,12 @@ _MAX_RECORD = 1 << 20
 _MAX_COUNT = (1 << 63) - 1
 _COUNT = re.compile(r"[0-9]{1,19}")  # ASCII digits only (int() takes other scripts')
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")
+# The columns a header row may name (the first two it must).
+_COLUMNS = ("user_agent", "requests", "visitors", "day")
+# The name of a column left unread: what databases and DataFrames write (empty for an
+# unnamed index, "Unnamed: 0", "count(DISTINCT address)"), never a log line's first
+# field (a combined line's holds "[" and a quote, a JSON line's a brace, a User-Agent's "/").
+_OTHER_NAME = re.compile(r"[A-Za-z0-9_ ().*:-]{0,128}")
 
 
 class _LineCounts(Protocol):
@@ -98,13 +105,18 @@ def _header(line: str) -> dict[str, int] | None:
 
 
 def _named_columns(cells: list[str]) -> dict[str, int] | None:
-    """The column of each name in a header row, if it names user_agent and requests."""
+    """The column of each of :data:`_COLUMNS` in a header row, if it names the first two.
+
+    Each of them named once; other cells name columns left unread (:data:`_OTHER_NAME`).
+    """
     names = [cell.strip().lower() for cell in cells]
-    if not all(_NAME.fullmatch(name) for name in names) or len(set(names)) != len(names):
+    if not all(_OTHER_NAME.fullmatch(name) for name in names):
+        return None
+    if any(names.count(name) > 1 for name in _COLUMNS):
         return None
     if "user_agent" not in names or "requests" not in names:
         return None
-    return {name: at for at, name in enumerate(names)}
+    return {name: names.index(name) for name in _COLUMNS if name in names}
 
 
 def _aggregate_record(value: object) -> bool:
@@ -193,6 +205,7 @@ class AggregateRows:
     def __init__(self) -> None:
         self._kind: str | None = None  # "csv", "tsv" or "jsonl", from the first line
         self._columns: dict[str, int] | None = None
+        self._width = 0  # the cells of the header row: a row of any other number is unreadable
         self._carry = b""  # the start of a record still open
         self._odd = False  # whether the carry holds an odd number of quotes
 
@@ -246,6 +259,7 @@ class AggregateRows:
                 continue
             if self._columns is None:
                 self._columns = _named_columns(cells) or {}  # no header: every row is unreadable
+                self._width = len(cells)
                 continue
             summary.lines += 1
             row = self._csv_row(cells)
@@ -256,7 +270,7 @@ class AggregateRows:
 
     def _csv_row(self, cells: list[str]) -> Row | None:
         columns = self._columns
-        if not columns or len(cells) != len(columns):
+        if not columns or len(cells) != self._width:
             return None
         visitors = columns.get("visitors")
         day = columns.get("day")

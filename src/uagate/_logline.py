@@ -21,7 +21,6 @@ __all__ = [
     "json_record",
     "line_day",
     "shared_day",
-    "tail_user_agent",
     "unescape",
 ]
 
@@ -115,49 +114,47 @@ def combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
     return head.group(2), line[start:end], line[end + 1 :]
 
 
-def tail_user_agent(tail: bytes) -> bytes | None:
-    """The User-Agent in what follows a line's last '" "', or None if it is not one."""
-    tail = tail.rstrip(b"\r")
-    if not tail.endswith(b'"'):
-        return None  # a truncated line
-    raw = tail[:-1]
-    if raw.count(b'"') != raw.count(b'\\"'):
-        return None  # more fields after it, or no '" "' at all: not the fast path's shape
-    return unescape(raw) if b"\\" in raw else raw
+def shared_day(block: bytes, lines: list[bytes]) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
+    """The day (``27/Nov/2026``) of every line of the block, and each line's address and tail.
 
-
-def shared_day(block: bytes, lines: list[bytes]) -> tuple[bytes, list[bytes]] | None:
-    """The day (``27/Nov/2026``) of every line of the block and their client addresses.
-
-    Only if they are plain combined lines of that one day: each line starts
-    with a host, ident and user and the time just before its first quote,
-    read as strictly as :func:`combined_fields` reads it (one search of the
-    block, in C), and the block holds exactly six double quotes a line
-    (request, referer and User-Agent, none escaped with a quote of its own).
-    Then the User-Agent of every line is the text after its last ``" "``.
-    Anything else (a block that spans midnight, a blank, odd or truncated
-    line, a field after the User-Agent) is None: the line-by-line path.
+    The tail is the User-Agent as the line writes it (escaped), and its closing
+    quote. Only if every
+    line is a plain combined line of that one day, read by :func:`_plain_line`
+    in one search of the block (in C) as :func:`combined_fields` would read it,
+    whatever the lines around it. Anything else (a block that spans midnight,
+    a blank, odd or truncated line, a field after the User-Agent, a quote
+    escaped with a backslash) is None: the line-by-line path.
     """
     head = _HEAD.match(lines[0])
     if head is None or lines[-1] or clf_day(head.group(2)) is None:
         return None
-    count = len(lines) - 1  # less the empty text after the block's last newline
-    if block.count(b'"') != 6 * count:
-        return None
     day = head.group(2)
-    # One match a line at most: each starts at the newline before its line.
-    addresses = _day_head(day).findall(b"\n" + block)
-    return (day, addresses) if len(addresses) == count else None
+    # One match a line at most: each starts at the newline before its line and
+    # ends before the next (no part of the pattern passes a newline).
+    pairs = _plain_line(day).findall(b"\n" + block)
+    return (day, pairs) if len(pairs) == len(lines) - 1 else None
 
 
 @lru_cache(maxsize=16)
-def _day_head(day: bytes) -> re.Pattern[bytes]:
-    """:data:`_HEAD` after a newline, for the one day ``day`` (``27/Nov/2026``).
+def _plain_line(day: bytes) -> re.Pattern[bytes]:
+    """A whole plain combined line of the one day ``day`` (``27/Nov/2026``), after a newline.
 
-    The same shape with a literal day: linear time, as :data:`_HEAD` is. Found
-    by a search for the newline, it reads each line up to its request's opening quote.
+    :data:`_HEAD` with a literal day, then the fields as :func:`combined_fields`
+    reads them, narrowed to lines it reads the same way: quoted fields without
+    a quote inside or a backslash before their closing quote, the status and
+    size of :data:`_STATUS` with no quote in the size, and after the User-Agent
+    only the whitespace that ``bytes.strip`` drops. Groups: the client address
+    and the tail (the User-Agent as written, and its closing quote). Linear
+    time: each repeat is of a class that cannot pass what follows it.
     """
-    return re.compile(b"\n" + _HEAD_BEFORE_DAY + re.escape(day) + _CLOCK + b' "')
+    return re.compile(
+        b"\n"
+        + _HEAD_BEFORE_DAY
+        + re.escape(day)
+        + _CLOCK
+        + rb' "[^"\n]*(?<!\\)" [0-9]{3} [^\s"]+ "[^"\n]*(?<!\\)" "([^"\n]*(?<!\\)")'
+        + rb"[ \t\r\x0b\x0c]*(?=\n)"
+    )
 
 
 def line_day(line: bytes) -> bytes | None:

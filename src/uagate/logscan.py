@@ -4,11 +4,12 @@ Four formats, recognised per file from its first lines: the nginx/Apache
 combined log format, JSON lines with a ``user_agent`` (or ``http_user_agent``)
 field, one User-Agent per line, and rows a database added up (one per
 User-Agent, with its requests and visitors: :mod:`uagate._aggregated`), each
-counted as that many log lines of its User-Agent. Gzip files are read transparently. The log
-is read in blocks of 1 MiB and counted block by block, so memory depends on the
-number of distinct User-Agents, never on the length of the log; each distinct
-User-Agent is decided once (while at most 200,000 are remembered), through the
-same decision and the same 512-character cap as the middleware's default.
+counted as that many log lines of its User-Agent. Gzip files are read
+transparently. The log is read in blocks of 1 MiB and counted block by block,
+in memory bounded whatever the log holds: lines wait to be decided in tables
+bounded in entries and bytes, and each distinct User-Agent is decided once
+(while at most 50,000 of them, in 24 MiB, are remembered), through the same
+decision and the same 512-character cap as the middleware's default.
 
 Visitors are distinct pairs of client address and User-Agent: the first field
 of a combined line, a JSON record's ``remote_addr`` (or ``client_ip``, ``ip``,
@@ -49,7 +50,6 @@ from uagate._logline import (
     json_fields,
     line_day,
     shared_day,
-    tail_user_agent,
     unescape,
 )
 from uagate._text import printable
@@ -73,7 +73,8 @@ __all__ = [
     "ranked",
 ]
 
-# Distinct User-Agents (and log tails) remembered, by count and by bytes.
+# Distinct User-Agents (and tails: User-Agents as a combined line writes them,
+# escaped) remembered, by count and by bytes.
 _REMEMBERED = 50_000
 _REMEMBERED_BYTES = 24 * 1024 * 1024
 
@@ -86,14 +87,13 @@ OTHER_CLIENTS = "(other clients)"
 #: on earlier days are added up in :attr:`ScanReport.earlier_days`.
 MAX_DAYS = 3_660
 
-# The text after a line's last '" "', taken by C iterators rather than a Python loop.
-_SEPARATOR = repeat(b'" "')
-_TAIL = itemgetter(2)
 _HOST = itemgetter(0)
 _TAIL_OF_PAIR = itemgetter(1)
 _32 = repeat(32)
-# How many distinct values wait to be decided, at most, before they are.
+# How many distinct values wait to be decided, at most, before they are; and the
+# bytes of the blocks they came from (which bound theirs: long distinct lines).
 _PENDING = 25_000
+_PENDING_BYTES = 32 * 1024 * 1024
 # What a remembered User-Agent keeps alive besides its text, in bytes: the key's
 # object and its slot in the table, a _Seen and its label; and a remembered tail,
 # a _Tail and two ints more.
@@ -110,15 +110,12 @@ class _Seen(NamedTuple):
     bot: bool
 
 
-# What the text after the last '" "' of a line that is not a combined log line
-# counts as (compared by identity).
-_UNREADABLE = _Seen(False, "", "unreadable", False)
 # What the requests of people who pass add up as (only ``gated`` and ``bot`` are read).
 _PASSING = _Seen(False, "", "supported", False)
 
 
 class _Tail(NamedTuple):
-    """What the text after a combined line's last '" "' counts as."""
+    """What a tail (a User-Agent as a combined line writes it, and its closing quote) counts as."""
 
     seen: _Seen
     kind: int  # of visitor
@@ -127,15 +124,13 @@ class _Tail(NamedTuple):
 
 
 # The kinds of visitor (by what their User-Agent counts as), and which counts each adds to.
-_NOT_A_VISITOR, _BOT, _PERSON, _GATED_BOT, _GATED_PERSON = range(5)
+_BOT, _PERSON, _GATED_BOT, _GATED_PERSON = range(4)
 _KIND = attrgetter("kind")
 _CRC = attrgetter("crc")
 _ADLER = attrgetter("adler")
 
 
 def _visitor_kind(seen: _Seen) -> int:
-    if seen is _UNREADABLE:
-        return _NOT_A_VISITOR
     if seen.bot:
         return _GATED_BOT if seen.gated else _BOT
     return _GATED_PERSON if seen.gated else _PERSON
@@ -296,10 +291,28 @@ class ScanReport:
         """Requests from clients that are not bots."""
         return self.requests - self.bots
 
+    # An estimate of distinct visitors can come out above the requests they made
+    # (a log of one request a visitor): never reported as more than those requests.
+
+    @property
+    def bot_visitor_count(self) -> int:
+        """Distinct bot visitors (client address and User-Agent pairs)."""
+        return min(self.bot_visitors.count(), self.bots)
+
+    @property
+    def people_visitor_count(self) -> int:
+        """Distinct visitors that are people (not bots)."""
+        return min(self.people_visitors.count(), self.people)
+
+    @property
+    def gated_visitor_count(self) -> int:
+        """Distinct visitors gated: people's, and bots' when the policy gates bots."""
+        return min(self.gated_visitors.count(), self.gated)
+
     @property
     def visitors(self) -> int:
         """Distinct client address and User-Agent pairs: bots' and people's."""
-        return self.bot_visitors.count() + self.people_visitors.count()
+        return self.bot_visitor_count + self.people_visitor_count
 
     @property
     def visitors_exact(self) -> bool:
@@ -330,12 +343,12 @@ class ScanReport:
         when both counts are, else an estimate (never more than the people).
         """
         gated = self.gated_visitors.count() - self.gated_bot_visitors.count()
-        return max(0, min(gated, self.people_visitors.count()))
+        return max(0, min(gated, self.people_visitor_count, self.gated_people))
 
     @property
     def gated_people_visitors_share(self) -> float:
         """The share of people's visitors gated (0 when there are none)."""
-        people = self.people_visitors.count()
+        people = self.people_visitor_count
         return self.gated_people_visitors / people if people else 0.0
 
     @property
@@ -358,9 +371,9 @@ class ScanReport:
             "gated_share": round(self.gated_share, 6),
             "passed": self.requests - self.gated,
             "visitors": self.visitors,
-            "gated_visitors": self.gated_visitors.count(),
-            "bot_visitors": self.bot_visitors.count(),
-            "people_visitors": self.people_visitors.count(),
+            "gated_visitors": self.gated_visitor_count,
+            "bot_visitors": self.bot_visitor_count,
+            "people_visitors": self.people_visitor_count,
             "visitors_exact": self.visitors_exact,
             "visitors_relative_error": round(self.visitors_relative_error, 6),
             "requests_without_address": self.requests_without_address,
@@ -424,16 +437,16 @@ class LogScanner:
         # Distinct User-Agents, by a fingerprint of their raw text: exact up to
         # EXACT_VISITORS, then estimated, so that their number bounds no memory.
         self._distinct = DistinctCount()
-        # What the text after a combined line's last '" "' counts as.
+        # What each tail (a User-Agent as a combined line writes it) counts as.
         self._tails: BoundedTable[bytes, _Tail] = BoundedTable(_REMEMBERED, _REMEMBERED_BYTES)
         # Lines counted but not yet decided, for one day: the client address and
-        # the raw text after each line's last '" "' (combined logs), or the whole
-        # line (one User-Agent a line). Counting them first, at C speed, means
-        # each distinct value is decided and added once per day rather than once
-        # per line.
+        # tail of each line (combined logs), or the whole line (one User-Agent a
+        # line). Counting them first, at C speed, means each distinct value is
+        # decided and added once per day rather than once per line.
         self._pending_pairs: Counter[tuple[bytes, bytes]] = Counter()
         self._pending_lines: Counter[bytes] = Counter()
         self._pending_day: bytes | None = None
+        self._pending_bytes = 0  # of the blocks the pending values came from
 
     def scan(
         self,
@@ -448,7 +461,8 @@ class LogScanner:
         """
         summary = FileSummary(log.name, "")
         rest = blocks(log, summary)
-        first = next(rest, b"")
+        # A byte order mark (Windows editors write one) is no part of the first line.
+        first = next(rest, b"").removeprefix(b"\xef\xbb\xbf")
         summary.format = detect_format(first)
         self.report.files.append(summary)
         rows = AggregateRows() if summary.format == "aggregate" else None
@@ -470,7 +484,7 @@ class LogScanner:
                 progress(log.position() or done, summary.lines)
         if rows is not None:
             self._rows(rows.end(summary))
-        self._flush(summary)
+        self._flush()
         self.report.unreadable += summary.unreadable
         self.report.distinct_user_agents = self._distinct.count()
         self.report.distinct_user_agents_exact = self._distinct.exact
@@ -589,21 +603,28 @@ class LogScanner:
         summary.lines += len(lines) - lines.count(b"") - lines.count(b"\r")
         pending = self._pending_lines
         pending.update(lines)
-        if len(pending) > _PENDING:
-            self._flush(summary)
+        self._pending_bytes += len(block)
+        if len(pending) > _PENDING or self._pending_bytes > _PENDING_BYTES:
+            self._flush()
 
-    def _pend(self, pairs: Iterable[tuple[bytes, bytes]], day: bytes, summary: FileSummary) -> None:
-        """Count (address, tail) ``pairs`` of ``day``; decide at a new day or when many wait."""
+    def _pend(self, pairs: list[tuple[bytes, bytes]], day: bytes, block: bytes) -> None:
+        """Count (address, tail) ``pairs`` of ``day`` read from ``block``.
+
+        They are decided at a new day, or when many wait (by count, or by the
+        bytes of their blocks).
+        """
         if day != self._pending_day:
-            self._flush(summary)
+            self._flush()
             self._pending_day = day
         pending = self._pending_pairs
         pending.update(pairs)
-        if len(pending) > _PENDING:
-            self._flush(summary)
+        self._pending_bytes += len(block)
+        if len(pending) > _PENDING or self._pending_bytes > _PENDING_BYTES:
+            self._flush()
 
-    def _flush(self, summary: FileSummary) -> None:
+    def _flush(self) -> None:
         """Decide and add the pending values."""
+        self._pending_bytes = 0
         lines, self._pending_lines = self._pending_lines, Counter()
         lines.pop(b"", None)
         for line, requests in lines.items():
@@ -611,14 +632,11 @@ class LogScanner:
             if user_agent:
                 self._count(user_agent, requests, None, None)
         pairs, self._pending_pairs = self._pending_pairs, Counter()
-        pairs.pop((b"", b""), None)  # the text after a block's last newline
         day = self._pending_day
         if pairs and day is not None:
-            self._flush_pairs(pairs, clf_day(day), summary)
+            self._flush_pairs(pairs, clf_day(day))
 
-    def _flush_pairs(
-        self, pairs: Counter[tuple[bytes, bytes]], day: str | None, summary: FileSummary
-    ) -> None:
+    def _flush_pairs(self, pairs: Counter[tuple[bytes, bytes]], day: str | None) -> None:
         """Decide and add the (address, tail) pairs of one day, and count their visitors.
 
         A day can hold as many distinct pairs as lines, so the work per pair
@@ -641,16 +659,13 @@ class LogScanner:
         info_of = cast("dict[bytes, _Tail]", found)  # every tail has its info now
         infos = list(info_of.values())
         people = list(map(_PERSON.__eq__, map(_KIND, infos)))
-        # Python adds up the few tails that are not people who pass (bots, gated,
-        # unreadable) one by one; the people who pass, all in one sum.
+        # Python adds up the few tails that are not people who pass (bots, gated)
+        # one by one; the people who pass, all in one sum.
         counted = 0
         for tail, info in compress(info_of.items(), map(not_, people)):
             requests = requests_of[tail]
             counted += requests
-            if info.seen is _UNREADABLE:
-                summary.unreadable += requests
-            else:
-                self._add(info.seen, requests, day)
+            self._add(info.seen, requests, day)
         passing_requests = sum(requests_of.values()) - counted
         if passing_requests:
             self._add(_PASSING, passing_requests, day)
@@ -666,13 +681,13 @@ class LogScanner:
         adlers = map(zlib.adler32, addresses, map(adler_of.__getitem__, tails))
         fingerprints = list(map(int.__or__, map(int.__lshift__, crcs, _32), adlers))
         report = self.report
-        if not kind_of:  # everyone passes and none is a bot (or unreadable)
+        if not kind_of:  # everyone passes and none is a bot
             report.people_visitors.update(fingerprints)
             return
         passes = list(map(passing.__contains__, tails))
         report.people_visitors.update(compress(fingerprints, passes))
-        # The others (bots, gated, unreadable) are few: sorted out by Python.
-        others: dict[int, list[int]] = {kind: [] for kind in range(5)}
+        # The others (bots, gated) are few: sorted out by Python.
+        others: dict[int, list[int]] = {kind: [] for kind in range(4)}
         for fingerprint, tail in compress(zip(fingerprints, tails, strict=True), map(not_, passes)):
             others[kind_of[tail]].append(fingerprint)
         bots, gated_bots, gated_people = others[_BOT], others[_GATED_BOT], others[_GATED_PERSON]
@@ -683,10 +698,11 @@ class LogScanner:
             report.gated_bot_visitors.update(gated_bots)
 
     def _tail_info(self, tail: bytes) -> _Tail:
-        """What the text after a combined line's last '" "' counts as, for requests and visitors."""
-        found = tail_user_agent(tail)
-        seen = _UNREADABLE if found is None else self._decide(found)  # the tail is remembered
-        head = (found or b"") + b"\n"
+        """What a User-Agent as a combined line writes it counts as, for requests and visitors."""
+        found = tail[:-1]  # less its closing quote
+        found = unescape(found) if b"\\" in found else found
+        seen = self._decide(found)  # the tail is remembered
+        head = found + b"\n"
         return _Tail(seen, _visitor_kind(seen), zlib.crc32(head), zlib.adler32(head))
 
     def _json_lines(self, block: bytes, summary: FileSummary) -> None:
@@ -706,12 +722,11 @@ class LogScanner:
         count = len(lines) - lines.count(b"") - lines.count(b"\r")
         shared = shared_day(block, lines)
         if shared is not None:
-            # The fast path, for a block whose lines are all of one day: the
-            # User-Agent is the last quoted field, after the last '" "'.
-            day, addresses = shared
+            # The fast path, for a block of plain lines all of one day: one search
+            # of the block (in C) read each line's address and User-Agent.
+            day, pairs = shared
             summary.lines += count
-            tails = map(_TAIL, map(bytes.rpartition, lines[:-1], _SEPARATOR))
-            self._pend(zip(addresses, tails, strict=True), day, summary)
+            self._pend(pairs, day, block)
             return
         # A block that spans midnight: split it where the last line's day starts (a
         # user field that forges that day only moves the cut; each part is read strictly).

@@ -111,7 +111,7 @@ def _day_rows(report: ScanReport) -> list[tuple[str, list[int]]]:
 
 def _people_visitors(report: ScanReport) -> str:
     """``6 of 16 visitors (37.50%)``, said to be an estimate when it is one."""
-    gated, people = report.gated_people_visitors, report.people_visitors.count()
+    gated, people = report.gated_people_visitors, report.people_visitor_count
     estimate = "" if report.people_visitors_exact else ", an estimate"
     return f"{gated:,} of {people:,} visitors ({_share(gated, people)}{estimate})"
 
@@ -120,15 +120,15 @@ def render_table(report: ScanReport) -> str:
     """Aligned plain-text tables for a terminal."""
     requests = report.requests
     visitors = report.visitors
-    gated_visitors = report.gated_visitors.count()
+    gated_visitors = report.gated_visitor_count
     lines = [
         f"policy                {report.policy}",
         f"requests              {requests:,}",
         f"  from bots           {report.bots:,} ({_share(report.bots, requests)})",
         f"  from people         {report.people:,} ({_share(report.people, requests)})",
         f"visitors              {visitors:,}",
-        f"  bots                {report.bot_visitors.count():,}",
-        f"  people              {report.people_visitors.count():,}",
+        f"  bots                {report.bot_visitor_count:,}",
+        f"  people              {report.people_visitor_count:,}",
         f"gated                 {report.gated:,} ({_share(report.gated, requests)})",
         f"gated visitors        {gated_visitors:,} ({_share(gated_visitors, visitors)})",
         f"passed                {requests - report.gated:,}",
@@ -211,19 +211,19 @@ def render_csv(report: ScanReport) -> str:
     error = f"{report.visitors_relative_error:.6f}"
     row(
         "total", "all", requests, report.gated, share(report.gated, requests),
-        report.visitors, report.gated_visitors.count(), error,
+        report.visitors, report.gated_visitor_count, error,
     )  # fmt: skip
     row(
         "people", "all", report.people, "", share(report.people, requests),
-        report.people_visitors.count(), "", error,
+        report.people_visitor_count, "", error,
     )  # fmt: skip
     row(
         "bots", "all", report.bots, "", share(report.bots, requests),
-        report.bot_visitors.count(), "", error,
+        report.bot_visitor_count, "", error,
     )  # fmt: skip
     row(
         "people_gated", "all", report.people, report.gated_people,
-        share(report.gated_people, report.people), report.people_visitors.count(),
+        share(report.gated_people, report.people), report.people_visitor_count,
         report.gated_people_visitors,
         "0.000000" if report.people_visitors_exact else f"{VISITORS_RELATIVE_ERROR:.6f}",
     )  # fmt: skip
@@ -493,7 +493,7 @@ def render_html(report: ScanReport) -> str:
     """
     requests = report.requests
     visitors = report.visitors
-    gated_visitors = report.gated_visitors.count()
+    gated_visitors = report.gated_visitor_count
 
     def e(text: str) -> str:
         return html.escape(printable(text))
@@ -505,12 +505,12 @@ def render_html(report: ScanReport) -> str:
         return f'<td data-field="{e(name)}">{_share(part, whole)}</td>'
 
     error = report.visitors_relative_error
-    people = report.people_visitors.count()
+    people = report.people_visitor_count
     body = [
         "<h1>What the gate would do to this traffic</h1>",
         f'<p>Policy: <b data-field="policy">{e(report.policy)}</b>. Of the people (the '
         'visitors that are not bots), <span class="big">'
-        f"{_share(report.gated_people_visitors, report.people_visitors.count())}</span>"
+        f"{_share(report.gated_people_visitors, report.people_visitor_count)}</span>"
         f"{'' if report.people_visitors_exact else ' (an estimate)'} would get a page from "
         'the gate instead of the site, for <span class="big">'
         f"{_share(report.gated_people, report.people)}</span> of their requests. Of all "
@@ -521,12 +521,12 @@ def render_html(report: ScanReport) -> str:
         f"<tr><th>All</th>{cell('requests', requests)}<td>100.00%</td>"
         f"{cell('visitors', visitors)}<td>100.00%</td></tr>",
         f"<tr><th>Bots</th>{cell('bots', report.bots)}<td>{_share(report.bots, requests)}</td>"
-        f"{cell('bot_visitors', report.bot_visitors.count())}"
-        f"<td>{_share(report.bot_visitors.count(), visitors)}</td></tr>",
+        f"{cell('bot_visitors', report.bot_visitor_count)}"
+        f"<td>{_share(report.bot_visitor_count, visitors)}</td></tr>",
         f"<tr><th>People</th>{cell('people', report.people)}"
         f"<td>{_share(report.people, requests)}</td>"
-        f"{cell('people_visitors', report.people_visitors.count())}"
-        f"<td>{_share(report.people_visitors.count(), visitors)}</td></tr>",
+        f"{cell('people_visitors', report.people_visitor_count)}"
+        f"<td>{_share(report.people_visitor_count, visitors)}</td></tr>",
         f"<tr><th>Gated</th>{cell('gated', report.gated)}"
         f"{share_cell('gated_share', report.gated, requests)}"
         f"{cell('gated_visitors', gated_visitors)}"

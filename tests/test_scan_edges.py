@@ -1,0 +1,180 @@
+"""``uagate scan`` at the edges an outside review found.
+
+A line's neighbours, header names, estimates past the requests, a byte order
+mark, and long distinct lines.
+
+Logs are real files read by :class:`~uagate.logscan.LogScanner`, as the command reads them.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from uagate.logscan import LogScanner, ScanReport
+from uagate.policy import Policy
+from uagate.testing import CHROME, IE11
+
+from .conftest import scan_logs
+
+TIME = "[01/Nov/2026:10:20:30 +0000]"
+
+
+def line(user_agent: str = CHROME, *, address: str = "203.0.113.7") -> str:
+    """One plain combined line of ``address`` on 1 November 2026."""
+    return f'{address} - - {TIME} "GET / HTTP/1.1" 200 512 "-" "{user_agent}"'
+
+
+def scan(tmp_path: Path, lines: list[str], *, name: str = "access.log") -> ScanReport:
+    """The report of one scan of ``lines`` written as a log."""
+    path = tmp_path / name
+    path.write_bytes("".join(f"{entry}\n" for entry in lines).encode())
+    return scan_logs(path)
+
+
+# --- a line counts the same whatever lines surround it ---
+
+HEAD = f"203.0.113.9 - - {TIME}"
+ODD_LINES = {
+    # lines: (requests, unreadable, gated) among them
+    "status-letters": ([f'{HEAD} "GET / HTTP/1.1" abc 512 "-" "{IE11}"'], (0, 1, 0)),
+    "status-two-digits": ([f'{HEAD} "GET / HTTP/1.1" 20 512 "-" "{IE11}"'], (0, 1, 0)),
+    "no-size": ([f'{HEAD} "GET / HTTP/1.1" 200 "-" "{IE11}"'], (0, 1, 0)),
+    "trailing-spaces": ([f'{HEAD} "GET / HTTP/1.1" 200 512 "-" "{IE11}"  '], (1, 0, 1)),
+    "trailing-tab": ([f'{HEAD} "GET / HTTP/1.1" 200 512 "-" "{IE11}"\t'], (1, 0, 1)),
+    "crlf": ([f'{HEAD} "GET / HTTP/1.1" 200 512 "-" "{IE11}"\r'], (1, 0, 1)),
+    "escaped-quote-in-request": (
+        [f'{HEAD} "GET /a\\"b HTTP/1.1" 200 512 "-" "{IE11}"'],
+        (1, 0, 1),
+    ),
+    # Seven quotes (the referer's first lost) and five: six a line on average, neither
+    # a plain line; the User-Agent after the last '" "' of the first is no field of it.
+    "field-after-and-truncated": (
+        [
+            f'{HEAD} "GET / HTTP/1.1" 200 512 -" "{CHROME}" "{IE11}"',
+            f'{HEAD} "GET / HTTP/1.1" 200 512 "-" "{IE11}',
+        ],
+        (0, 2, 0),
+    ),
+}
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["block", "with-a-blank-line"])
+@pytest.mark.parametrize(("odd", "expected"), ODD_LINES.values(), ids=ODD_LINES.keys())
+def test_a_line_counts_the_same_whatever_lines_surround_it(
+    tmp_path: Path, odd: list[str], expected: tuple[int, int, int], blank: bool
+) -> None:
+    """An odd line among 30 plain ones of its day counts the same, read in any way.
+
+    In a block read at once, and in one a blank line sends line by line (past
+    the 20 lines that pick the format).
+    """
+    plain = [line()] * 30
+    lines = plain[:25] + odd + plain[25:] + ([""] if blank else [])
+    report = scan(tmp_path, lines)
+    requests, unreadable, gated = expected
+    assert (report.requests, report.unreadable, report.gated) == (30 + requests, unreadable, gated)
+    assert report.days == {"2026-11-01": [30 + requests, gated]}
+
+
+# --- header rows as databases and DataFrames write them ---
+
+HEADERS = {
+    "pandas-unnamed-index": f",user_agent,requests\n0,{IE11},3\n",
+    "pandas-unnamed-label": f"Unnamed: 0,user_agent,requests\n0,{IE11},3\n",
+    "sql-expression": f"user_agent,requests,count(DISTINCT address)\n{IE11},3,2\n",
+    "repeated-other-names": f"x,x,user_agent,requests\na,b,{IE11},3\n",
+    "tsv-expression": f"user_agent\tcount(*)\trequests\n{IE11}\t9\t3\n",
+}
+
+
+@pytest.mark.parametrize("text", HEADERS.values(), ids=HEADERS.keys())
+def test_columns_it_does_not_read_may_have_any_name_a_database_gives(
+    tmp_path: Path, text: str
+) -> None:
+    """An unnamed index, a SQL expression, repeated names: columns left unread."""
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    report = scan_logs(path)
+    assert (report.files[0].format, report.files[0].lines) == ("aggregate", 1)
+    assert (report.requests, report.gated, report.unreadable) == (3, 3, 0)
+
+
+def test_a_column_it_reads_named_twice_is_no_header(tmp_path: Path) -> None:
+    """Which ``requests`` would count? Neither: the file is not read as rows."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f"user_agent,requests,requests\n{IE11},3,4\n", encoding="utf-8")
+    assert scan_logs(path).files[0].format == "user-agent"
+
+
+def test_a_user_agent_naming_the_columns_does_not_make_a_log_rows(tmp_path: Path) -> None:
+    """A client's User-Agent on a log's first line cannot turn the log into rows."""
+    report = scan(tmp_path, [line("x,user_agent,requests,visitors,y"), line(IE11)])
+    assert report.files[0].format == "combined"
+    assert (report.requests, report.gated, report.unreadable) == (2, 1, 0)
+
+
+# --- estimates ---
+
+
+def test_an_estimate_of_visitors_is_never_more_than_their_requests(tmp_path: Path) -> None:
+    """An estimate is reported as at most the requests the visitors made.
+
+    101,000 people's User-Agents, one request each: past the exact limit, visitors
+    are estimated.
+    """
+    count = 101_000
+    agents = [
+        f"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.{n}"
+        for n in range(count)
+    ]
+    report = scan(tmp_path, agents)
+    assert report.requests == count
+    assert report.visitors_exact is False
+    assert count * 0.98 <= report.visitors <= count
+    assert report.people_visitor_count <= report.people
+    data = report.to_dict()
+    assert (data["visitors"], data["people_visitors"]) == (report.visitors, report.visitors)
+
+
+# --- a byte order mark ---
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[line(IE11), line(IE11)], [IE11, IE11]],
+    ids=["combined", "one-user-agent-a-line"],
+)
+def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path, lines: list[str]) -> None:
+    """A file an editor saved with a BOM: its first line reads as the others (one visitor)."""
+    path = tmp_path / "access.log"
+    path.write_bytes(b"\xef\xbb\xbf" + "".join(f"{entry}\n" for entry in lines).encode())
+    report = scan_logs(path)
+    assert (report.requests, report.gated, report.unreadable) == (2, 2, 0)
+    assert (report.distinct_user_agents, report.visitors) == (1, 1)
+
+
+# --- long distinct lines ---
+
+
+@pytest.mark.parametrize("shape", ["combined", "one-user-agent-a-line"])
+def test_long_distinct_lines_wait_in_bounded_memory(tmp_path: Path, shape: str) -> None:
+    """600 distinct lines of 200,000 bytes (120 MB): the scan's peak stays far below that.
+
+    Lines wait to be decided in at most 32 MiB of blocks.
+    """
+    path = tmp_path / "long.log"
+    with path.open("wb") as out:
+        for n in range(600):
+            agent = f"Mozilla/5.0 probe/{n:03} {'x' * 200_000}"[:200_000]
+            out.write(f"{line(agent) if shape == 'combined' else agent}\n".encode())
+    tracemalloc.start()
+    try:
+        report = scan_logs(path, scanner=LogScanner(Policy(), "default"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (report.requests, report.unreadable) == (600, 0)
+    assert peak < 80 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
