@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from uagate.logscan import LogScanner, ScanReport
 from uagate.policy import Policy
@@ -77,6 +79,42 @@ def test_a_line_counts_the_same_whatever_lines_surround_it(
     requests, unreadable, gated = expected
     assert (report.requests, report.unreadable, report.gated) == (30 + requests, unreadable, gated)
     assert report.days == {"2026-11-01": [30 + requests, gated]}
+
+
+# Bytes to splice into plain lines: each field's delimiters, escapes and whitespace.
+SPLICES = [" ", "  ", "\t", "\r", "\x0b", '"', '" "', "\\", '\\"', "\\x22", "[", "]", "-", "x"]
+SPLICES += ["200", " 200 ", "abc", TIME, "01/Nov/2026", "02/Nov/2026", "\u00e9", "\x00"]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cuts=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=5),  # which line
+            st.integers(min_value=0, max_value=300),  # where in it
+            st.lists(st.sampled_from(SPLICES), min_size=1, max_size=3).map("".join),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_spliced_lines_count_the_same_read_at_once_or_line_by_line(
+    tmp_path: Path, cuts: list[tuple[int, int, str]]
+) -> None:
+    """Whatever is spliced into plain lines, the block read at once and line by line agree."""
+    lines = [line(IE11 if index % 2 else CHROME) for index in range(6)]
+    for index, at, piece in cuts:
+        text = lines[index]
+        lines[index] = text[:at] + piece + text[at:]
+    at_once = scan(tmp_path, lines, name="block.log")
+    by_line = scan(tmp_path, [*lines, ""], name="lines.log")  # a blank line: line by line
+    assert at_once.files[0].format == by_line.files[0].format
+    figures = [
+        (r.requests, r.unreadable, r.gated, r.bots, r.visitors, r.days) for r in (at_once, by_line)
+    ]
+    assert figures[0] == figures[1]
 
 
 # --- header rows as databases and DataFrames write them ---

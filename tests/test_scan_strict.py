@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from uagate._logline import _HEAD, _plain_line, unescape
+from uagate._logline import _HEAD, _STATUS_PIECE, _plain_heads, unescape
 from uagate.logscan import LogScanner, ScanReport
 from uagate.policy import Policy
 from uagate.testing import CHROME, IE11
@@ -124,8 +124,8 @@ def test_a_user_agent_with_a_broken_escape_is_counted(tmp_path: Path, after: str
 
 
 def test_the_head_patterns_have_a_linear_shape() -> None:
-    """The head pattern, and the whole line for one day that the block path compiles, are linear."""
-    for pattern in (_HEAD, _plain_line(b"01/Nov/2026")):
+    """The head pattern, and the patterns the block path reads each line with, are linear."""
+    for pattern in (_HEAD, _plain_heads(b"01/Nov/2026"), _STATUS_PIECE):
         parsed = sre_parse.parse(pattern.pattern.decode("latin-1"), 0)
         assert list(shape_problems(parsed, 0)) == []
         subject = b"a " * 32_768 + b"[" * 65_536

@@ -114,46 +114,70 @@ def combined_fields(line: bytes) -> tuple[bytes, bytes, bytes] | None:
     return head.group(2), line[start:end], line[end + 1 :]
 
 
-def shared_day(block: bytes, lines: list[bytes]) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
-    """The day (``27/Nov/2026``) of every line of the block, and each line's address and tail.
+def shared_day(block: bytes) -> tuple[bytes, list[bytes], list[bytes]] | None:
+    """The day (``27/Nov/2026``) of every line of the block, their addresses and User-Agents.
 
-    The tail is the User-Agent as the line writes it (escaped), and its closing
-    quote. Only if every
-    line is a plain combined line of that one day, read by :func:`_plain_line`
-    in one search of the block (in C) as :func:`combined_fields` would read it,
-    whatever the lines around it. Anything else (a block that spans midnight,
-    a blank, odd or truncated line, a field after the User-Agent, a quote
-    escaped with a backslash) is None: the line-by-line path.
+    The User-Agents are as the lines write them (escaped). Only if every line
+    is a plain combined line of that one day, read (by a few passes over the
+    block, in C) as :func:`combined_fields` would read it, whatever the lines
+    around it. Anything else (a block that spans midnight, a blank, odd or
+    truncated line, a field after the User-Agent, a quote after a backslash)
+    is None: the line-by-line path.
     """
-    head = _HEAD.match(lines[0])
-    if head is None or lines[-1] or clf_day(head.group(2)) is None:
+    head = _HEAD.match(block)
+    if head is None or not block.endswith(b"\n") or clf_day(head.group(2)) is None:
         return None
+    count = block.count(b"\n")
+    if _backslash_quote(block):  # a quote that may be escaped: each field must end at its first
+        return None
+    # Cut at its quotes, a block of plain lines is six pieces a line: the head (after
+    # the previous line's end), the request, the status and size, the referer, a
+    # space, the User-Agent; then what follows the last line.
+    pieces = block.split(b'"')
+    if len(pieces) != 6 * count + 1 or pieces[4::6].count(b" ") != count:
+        return None
+    if len(_STATUS_PIECE.findall(b'"' + b'"'.join(pieces[2::6]) + b'"')) != count:
+        return None
+    # The heads, each after the newline that ends the line before (and only whitespace
+    # before that): a line's newlines are all there, so no other piece holds one.
     day = head.group(2)
-    # One match a line at most: each starts at the newline before its line and
-    # ends before the next (no part of the pattern passes a newline).
-    pairs = _plain_line(day).findall(b"\n" + block)
-    return (day, pairs) if len(pairs) == len(lines) - 1 else None
+    addresses = _plain_heads(day).findall(b"\n" + b'"'.join(pieces[::6]))
+    return (day, addresses, pieces[5::6]) if len(addresses) == count else None
+
+
+def _backslash_quote(block: bytes) -> bool:
+    r"""True when a backslash comes just before a quote in ``block``.
+
+    A block holds few backslashes (one a byte nginx escapes as ``\xHH``): each
+    is looked at after a byte search. A block of many is searched for the pair.
+    """
+    at = block.find(b"\\")
+    for _ in range(16):
+        if at < 0:
+            return False
+        if block[at + 1 : at + 2] == b'"':
+            return True
+        at = block.find(b"\\", at + 1)
+    return at >= 0 and b'\\"' in block[at:]
+
+
+# The status and size of a plain line, as _STATUS reads them, between two quotes.
+_STATUS_PIECE = re.compile(rb'" [0-9]{3} [^\s"]+ (?=")')
 
 
 @lru_cache(maxsize=16)
-def _plain_line(day: bytes) -> re.Pattern[bytes]:
-    """A whole plain combined line of the one day ``day`` (``27/Nov/2026``), after a newline.
+def _plain_heads(day: bytes) -> re.Pattern[bytes]:
+    """What comes between a plain line's User-Agent and the next line's request, for ``day``.
 
-    :data:`_HEAD` with a literal day, then the fields as :func:`combined_fields`
-    reads them, narrowed to lines it reads the same way: quoted fields without
-    a quote inside or a backslash before their closing quote, the status and
-    size of :data:`_STATUS` with no quote in the size, and after the User-Agent
-    only the whitespace that ``bytes.strip`` drops. Groups: the client address
-    and the tail (the User-Agent as written, and its closing quote). Linear
-    time: each repeat is of a class that cannot pass what follows it.
+    That is: the closing quote, only the whitespace that ``bytes.strip`` drops
+    (``combined_fields`` leaves nothing else after the User-Agent), a newline,
+    then :data:`_HEAD` with the literal day up to the request's opening quote.
+    Found in the heads of a block joined at quotes (the first after a newline
+    of its own); its group is the client address. Linear time, as :data:`_HEAD`
+    is: each repeat is of a class that cannot pass what follows it, or bounded.
     """
     return re.compile(
-        b"\n"
-        + _HEAD_BEFORE_DAY
-        + re.escape(day)
-        + _CLOCK
-        + rb' "[^"\n]*(?<!\\)" [0-9]{3} [^\s"]+ "[^"\n]*(?<!\\)" "([^"\n]*(?<!\\)")'
-        + rb"[ \t\r\x0b\x0c]*(?=\n)"
+        b"\n" + _HEAD_BEFORE_DAY + re.escape(day) + _CLOCK + rb' "[ \t\r\x0b\x0c]*(?=\n)'
     )
 
 

@@ -115,7 +115,7 @@ _PASSING = _Seen(False, "", "supported", False)
 
 
 class _Tail(NamedTuple):
-    """What a tail (a User-Agent as a combined line writes it, and its closing quote) counts as."""
+    """What a tail (a User-Agent as a combined line writes it, escaped) counts as."""
 
     seen: _Seen
     kind: int  # of visitor
@@ -125,7 +125,6 @@ class _Tail(NamedTuple):
 
 # The kinds of visitor (by what their User-Agent counts as), and which counts each adds to.
 _BOT, _PERSON, _GATED_BOT, _GATED_PERSON = range(4)
-_KIND = attrgetter("kind")
 _CRC = attrgetter("crc")
 _ADLER = attrgetter("adler")
 
@@ -607,7 +606,7 @@ class LogScanner:
         if len(pending) > _PENDING or self._pending_bytes > _PENDING_BYTES:
             self._flush()
 
-    def _pend(self, pairs: list[tuple[bytes, bytes]], day: bytes, block: bytes) -> None:
+    def _pend(self, pairs: Iterable[tuple[bytes, bytes]], day: bytes, block: bytes) -> None:
         """Count (address, tail) ``pairs`` of ``day`` read from ``block``.
 
         They are decided at a new day, or when many wait (by count, or by the
@@ -643,14 +642,9 @@ class LogScanner:
         runs in C (maps over them); Python looks at each distinct tail only.
         """
         tails = list(map(_TAIL_OF_PAIR, pairs))
-        requests_of: Counter[bytes] = Counter()
-        if len(pairs) * 4 < sum(pairs.values()):  # many requests a pair: add up in Python
-            for tail, requests in zip(tails, pairs.values(), strict=True):
-                requests_of[tail] += requests
-        else:  # a request or two a pair: count each request once more, in C
-            requests_of.update(chain.from_iterable(map(repeat, tails, pairs.values())))
-        # What each tail counts as: looked up in C; Python decides the new ones only.
-        keys = list(requests_of)
+        # What each tail counts as: looked up in C; Python decides the new ones only
+        # (in the order they first appear, so that reports are the same every run).
+        keys = list(dict.fromkeys(tails))
         table = self._tails
         found = dict(zip(keys, map(table.data.get, keys), strict=True))
         for tail in [tail for tail, info in found.items() if info is None]:
@@ -658,39 +652,38 @@ class LogScanner:
             table.add(tail, info, len(tail) + _TAIL_COST)
         info_of = cast("dict[bytes, _Tail]", found)  # every tail has its info now
         infos = list(info_of.values())
-        people = list(map(_PERSON.__eq__, map(_KIND, infos)))
-        # Python adds up the few tails that are not people who pass (bots, gated)
-        # one by one; the people who pass, all in one sum.
-        counted = 0
-        for tail, info in compress(info_of.items(), map(not_, people)):
-            requests = requests_of[tail]
-            counted += requests
-            self._add(info.seen, requests, day)
-        passing_requests = sum(requests_of.values()) - counted
-        if passing_requests:
-            self._add(_PASSING, passing_requests, day)
         # The checksums of "User-Agent\n" that the fingerprints of each tail's
-        # visitors continue from (see _fingerprint), and the tails of people who
-        # pass: most tails, whose visitors all go to one count.
+        # visitors continue from (see _fingerprint).
         crc_of = dict(zip(keys, map(_CRC, infos), strict=True))
         adler_of = dict(zip(keys, map(_ADLER, infos), strict=True))
-        passing = set(compress(keys, people))
-        kind_of = {tail: info.kind for tail, info in info_of.items() if tail not in passing}
         addresses = list(map(_HOST, pairs))
         crcs = map(zlib.crc32, addresses, map(crc_of.__getitem__, tails))
         adlers = map(zlib.adler32, addresses, map(adler_of.__getitem__, tails))
         fingerprints = list(map(int.__or__, map(int.__lshift__, crcs, _32), adlers))
         report = self.report
+        # Most tails are people's who pass: their requests add up in one sum and their
+        # visitors go to one count, in C. Python sorts out the few others (bots, gated).
+        kind_of = {tail: info.kind for tail, info in info_of.items() if info.kind != _PERSON}
         if not kind_of:  # everyone passes and none is a bot
+            self._add(_PASSING, sum(pairs.values()), day)
             report.people_visitors.update(fingerprints)
             return
-        passes = list(map(passing.__contains__, tails))
-        report.people_visitors.update(compress(fingerprints, passes))
-        # The others (bots, gated) are few: sorted out by Python.
-        others: dict[int, list[int]] = {kind: [] for kind in range(4)}
-        for fingerprint, tail in compress(zip(fingerprints, tails, strict=True), map(not_, passes)):
-            others[kind_of[tail]].append(fingerprint)
-        bots, gated_bots, gated_people = others[_BOT], others[_GATED_BOT], others[_GATED_PERSON]
+        others = list(map(kind_of.__contains__, tails))
+        report.people_visitors.update(compress(fingerprints, map(not_, others)))
+        requests_of: dict[bytes, int] = {}
+        visitors: dict[int, list[int]] = {kind: [] for kind in range(4)}
+        for tail, requests, fingerprint in compress(
+            zip(tails, pairs.values(), fingerprints, strict=True), others
+        ):
+            requests_of[tail] = requests_of.get(tail, 0) + requests
+            visitors[kind_of[tail]].append(fingerprint)
+        for tail, requests in requests_of.items():
+            self._add(info_of[tail].seen, requests, day)
+        passing_requests = sum(pairs.values()) - sum(requests_of.values())
+        if passing_requests:
+            self._add(_PASSING, passing_requests, day)
+        bots, gated_bots = visitors[_BOT], visitors[_GATED_BOT]
+        gated_people = visitors[_GATED_PERSON]
         report.people_visitors.update(gated_people)
         report.bot_visitors.update(chain(bots, gated_bots))
         report.gated_visitors.update(chain(gated_people, gated_bots))
@@ -699,8 +692,7 @@ class LogScanner:
 
     def _tail_info(self, tail: bytes) -> _Tail:
         """What a User-Agent as a combined line writes it counts as, for requests and visitors."""
-        found = tail[:-1]  # less its closing quote
-        found = unescape(found) if b"\\" in found else found
+        found = unescape(tail) if b"\\" in tail else tail
         seen = self._decide(found)  # the tail is remembered
         head = found + b"\n"
         return _Tail(seen, _visitor_kind(seen), zlib.crc32(head), zlib.adler32(head))
@@ -718,16 +710,16 @@ class LogScanner:
             self._count(raw, 1, day, address)
 
     def _combined(self, block: bytes, summary: FileSummary, depth: int = 0) -> None:
+        shared = shared_day(block)
+        if shared is not None:
+            # The fast path, for a block of plain lines all of one day: a few
+            # passes over the block (in C) read each line's address and User-Agent.
+            day, addresses, tails = shared
+            summary.lines += len(addresses)
+            self._pend(zip(addresses, tails, strict=True), day, block)
+            return
         lines = block.split(b"\n")
         count = len(lines) - lines.count(b"") - lines.count(b"\r")
-        shared = shared_day(block, lines)
-        if shared is not None:
-            # The fast path, for a block of plain lines all of one day: one search
-            # of the block (in C) read each line's address and User-Agent.
-            day, pairs = shared
-            summary.lines += count
-            self._pend(pairs, day, block)
-            return
         # A block that spans midnight: split it where the last line's day starts (a
         # user field that forges that day only moves the cut; each part is read strictly).
         last = lines[-2] if len(lines) > 1 and not lines[-1] else lines[-1]
