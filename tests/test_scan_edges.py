@@ -8,7 +8,12 @@ Logs are real files read by :class:`~uagate.logscan.LogScanner`, as the command 
 
 from __future__ import annotations
 
+import bz2
+import csv
+import gzip
+import lzma
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +24,7 @@ from uagate.logscan import LogScanner, ScanReport
 from uagate.policy import Policy
 from uagate.testing import CHROME, IE11
 
-from .conftest import scan_logs
+from .conftest import RunCli, scan_logs
 
 TIME = "[01/Nov/2026:10:20:30 +0000]"
 
@@ -70,8 +75,7 @@ def test_a_line_counts_the_same_whatever_lines_surround_it(
 ) -> None:
     """An odd line among 30 plain ones of its day counts the same, read in any way.
 
-    In a block read at once, and in one a blank line sends line by line (past
-    the 20 lines that pick the format).
+    In a block read at once, and in one a blank line sends line by line.
     """
     plain = [line()] * 30
     lines = plain[:25] + odd + plain[25:] + ([""] if blank else [])
@@ -216,3 +220,127 @@ def test_long_distinct_lines_wait_in_bounded_memory(tmp_path: Path, shape: str) 
         tracemalloc.stop()
     assert (report.requests, report.unreadable) == (600, 0)
     assert peak < 80 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB"
+
+
+# --- what an outside review found next ---
+
+
+@pytest.mark.parametrize("big_first", [True, False], ids=["first", "after-a-line-of-1048000-bytes"])
+def test_a_line_over_one_mebibyte_is_unreadable_wherever_it_starts(
+    tmp_path: Path, big_first: bool
+) -> None:
+    """A 1,200,000-byte line is skipped as unreadable, at the start of a read or not."""
+    big = line(IE11).replace("GET / ", "GET /" + "a" * 1_200_000 + " ")
+    pad = line().replace("GET / ", "GET /" + "b" * (1_047_999 - len(line())) + " ")
+    assert len(pad) + 1 == 1_048_000
+    report = scan(tmp_path, [big, pad] if big_first else [pad, big])
+    assert (report.requests, report.unreadable, report.gated) == (1, 1, 0)
+
+
+def test_odd_lines_when_a_log_starts_do_not_change_how_it_is_read(tmp_path: Path) -> None:
+    """Eleven lines a client made unreadable (a user name of 256 bytes), then 1,000 plain ones."""
+    odd = line(IE11).replace(" - - ", " - " + "\\xD0\\x96" * 32 + " ")
+    plain = [line(IE11 if n % 4 == 0 else CHROME) for n in range(1_000)]
+    report = scan(tmp_path, [odd] * 11 + plain)
+    assert report.files[0].format == "combined"
+    assert (report.requests, report.unreadable, report.gated) == (1_000, 11, 250)
+    assert report.days == {"2026-11-01": [1_000, 250]}
+
+
+def test_json_lines_with_bytes_that_are_not_utf8_are_json_lines(tmp_path: Path) -> None:
+    """A record with bytes over 0x7f as they came (nginx's escape=json): it still counts."""
+    record = '{"time": "2026-11-01T10:00:00+00:00", "remote_addr": "%s", "http_user_agent": "%s"}'
+    odd = (record % ("203.0.113.9", "Mozilla/5.0 \udcff")).encode("utf-8", "surrogateescape")
+    plain = [(record % (f"10.0.0.{n}", IE11 if n % 4 == 0 else CHROME)).encode() for n in range(40)]
+    path = tmp_path / "access.jsonl"
+    path.write_bytes(b"\n".join([odd] * 11 + plain) + b"\n")
+    report = scan_logs(path)
+    assert report.files[0].format == "jsonl"
+    assert (report.requests, report.unreadable, report.gated) == (51, 0, 10)
+
+
+def test_a_json_number_of_thousands_of_digits_leaves_the_record_counted(tmp_path: Path) -> None:
+    """A time field no time (a number of 5,000 digits): the record counts, on no day."""
+    path = tmp_path / "access.jsonl"
+    path.write_text(f'{{"user_agent": "{IE11}", "time": 1{"0" * 5_000}}}\n', encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "jsonl"
+    assert (report.requests, report.gated, report.unreadable, report.days) == (1, 1, 0, {})
+
+
+def test_blank_lines_first_do_not_hide_fields_after_the_user_agent(tmp_path: Path) -> None:
+    """Twenty blank lines, then lines with a field after the User-Agent: all read."""
+    path = tmp_path / "access.log"
+    path.write_text("\n" * 20 + f"{line(IE11)} 0.123\n" * 10, encoding="utf-8")
+    report = scan_logs(path)
+    assert (report.requests, report.unreadable, report.gated) == (10, 0, 10)
+
+
+@pytest.mark.parametrize("first", [" ", "\t", "  \t "])
+def test_a_line_of_whitespace_before_the_header_row_is_skipped(tmp_path: Path, first: str) -> None:
+    """Whitespace before a CSV header: the header is still the header."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f"{first}\nuser_agent,requests\n{IE11},5\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "aggregate"
+    assert (report.files[0].lines, report.requests, report.gated, report.unreadable) == (1, 5, 5, 0)
+
+
+def test_a_cell_past_csvs_field_limit_is_one_cell(tmp_path: Path) -> None:
+    """A quoted cell of 140,000 characters that holds a newline and text like a row: one cell."""
+    cell = "A" * 140_000 + "\nMozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1),1000000\n"
+    path = tmp_path / "rows.csv"
+    path.write_text(f'user_agent,requests\n"{cell}",1\n"{CHROME}",5\n', encoding="utf-8")
+    limit = csv.field_size_limit()
+    report = scan_logs(path)
+    assert (report.files[0].lines, report.requests, report.gated, report.unreadable) == (2, 6, 0, 0)
+    assert csv.field_size_limit() == limit  # put back
+
+
+@pytest.mark.parametrize(
+    "name", ["(avg(status) / 100)", "count_star() FILTER (WHERE (status >= 400))"]
+)
+def test_a_column_named_after_its_expression_is_left_unread(tmp_path: Path, name: str) -> None:
+    """Names DuckDB gives unaliased expressions: columns left unread."""
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        f'user_agent,requests,visitors,"{name}"\n{IE11},502,3,2.01\n"{CHROME}",1,1,2.0\n',
+        encoding="utf-8",
+    )
+    report = scan_logs(path)
+    assert report.files[0].format == "aggregate"
+    assert (report.requests, report.gated, report.unreadable) == (503, 502, 0)
+
+
+def test_gated_people_are_counted_apart_from_many_gated_bots(tmp_path: Path) -> None:
+    """120,000 gated bot visitors (estimated) and 500 gated people: the people counted exactly."""
+    bot = "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; Googlebot/2.1)"
+    ie6 = "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)"
+    bots = [line(bot, address=f"10.{n >> 16}.{n >> 8 & 255}.{n & 255}") for n in range(120_000)]
+    people = [line(ie6, address=f"172.16.{n >> 8}.{n & 255}") for n in range(500)]
+    path = tmp_path / "access.log"
+    path.write_text("".join(f"{entry}\n" for entry in bots + people), encoding="utf-8")
+    report = scan_logs(path, policy=Policy(gate_bots=True))
+    assert (report.gated, report.gated_bots, report.gated_people) == (120_500, 120_000, 500)
+    assert report.people_visitors_exact is True
+    assert (report.gated_people_visitors, report.gated_people_visitors_share) == (500, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("compress", "name"),
+    [(bz2.compress, "bzip2"), (lzma.compress, "xz"), (gzip.compress, "gzip")],
+    ids=["bzip2", "xz", "gzip-in-gzip"],
+)
+def test_a_log_compressed_in_a_way_it_does_not_open_is_an_error(
+    tmp_path: Path, run_cli: RunCli, compress: Callable[[bytes], bytes], name: str
+) -> None:
+    """bzip2, xz, and gzip inside gzip: a one-line error, not binary lines counted as traffic."""
+    packed = compress("".join(f"{entry}\n" for entry in [line(IE11)] * 5).encode())
+    if name == "gzip":  # gzip is opened once: a second layer is data it does not open
+        packed = gzip.compress(packed)
+    path = tmp_path / "access.log.packed"
+    path.write_bytes(packed)
+    run = run_cli("scan", str(path))
+    assert run.code == 2
+    assert f"compressed with {name}" in run.err
+    assert run.out == ""

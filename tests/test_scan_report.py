@@ -254,6 +254,7 @@ def test_people_share_says_when_it_is_an_estimate() -> None:
     report.people_visitors = DistinctCount(limit=100)
     report.people_visitors.update(range(4_000))
     report.gated_visitors.update(range(50))
+    report.gated_people_distinct.update(range(50))
     pattern = r"^ {22}50 of [0-9,]+ visitors \([0-9.]+%, an estimate\)$"
     assert re.search(pattern, render_table(report), flags=re.MULTILINE)
     headline = render_html(report).split('<table id="summary"', 1)[0]
@@ -269,6 +270,7 @@ def test_people_share_exact_is_not_called_an_estimate() -> None:
     report.bot_visitors.update(range(4_000))
     report.people_visitors.update(range(10))
     report.gated_visitors.update(range(5))
+    report.gated_people_distinct.update(range(5))
     table = render_table(report)
     assert "                      5 of 10 visitors (50.00%)\n" in table
     assert "</span> would get a page" in render_html(report)

@@ -7,9 +7,9 @@ User-Agent once. Three shapes, recognised from the first line:
 - CSV or TSV whose first row names the columns: ``user_agent`` and
   ``requests``, optionally ``visitors`` and ``day``, in any order, each once.
   Other columns are ignored, named as databases and DataFrames name them
-  (empty for an unnamed index, ``count(DISTINCT address)``). Quoting is the
-  CSV kind (``""`` in a quoted field), so a User-Agent may hold commas, tabs,
-  quotes and newlines.
+  (empty for an unnamed index, ``count(DISTINCT address)``,
+  ``(avg(status) / 100)``). Quoting is the CSV kind (``""`` in a quoted
+  field), so a User-Agent may hold commas, tabs, quotes and newlines.
 - JSON lines whose records have a ``user_agent`` field and a ``requests``
   field that is a number or a string of digits (BigQuery and ClickHouse
   write 64-bit integers as strings).
@@ -48,9 +48,9 @@ _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # The columns a header row may name (the first two it must).
 _COLUMNS = ("user_agent", "requests", "visitors", "day")
 # The name of a column left unread: what databases and DataFrames write (empty for an
-# unnamed index, "Unnamed: 0", "count(DISTINCT address)"), never a log line's first
-# field (a combined line's holds "[" and a quote, a JSON line's a brace, a User-Agent's "/").
-_OTHER_NAME = re.compile(r"[A-Za-z0-9_ ().*:-]{0,128}")
+# unnamed index, "Unnamed: 0", "count(DISTINCT address)", "(avg(status) / 100)"), never
+# a log line's first field (a combined line's holds "[" and a quote, a JSON line's a brace).
+_OTHER_NAME = re.compile(r'[^"\[\]{}\x00-\x1f\x7f]{0,256}')
 
 
 class _LineCounts(Protocol):
@@ -195,6 +195,30 @@ def _row(raw: bytes, requests: object, visitors: object, day: object) -> Row | N
     return Row(raw, count, seen, on)
 
 
+def _records(text: str, delimiter: str) -> list[list[str] | None]:
+    """The records of CSV ``text``, each its cells; None for one csv cannot read.
+
+    A field may be as long as the text (which is bounded): past csv's limit on a
+    field (128 KiB by default) the reader would go on inside the field and read
+    rows from it. The limit is the process's, so it is raised only while the
+    text is read, and put back.
+    """
+    records: list[list[str] | None] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        while True:
+            try:
+                records.append(next(reader))
+            except StopIteration:
+                return records
+            except csv.Error:
+                records.append(None)
+    finally:
+        csv.field_size_limit(limit)
+
+
 class AggregateRows:
     """Reads pre-aggregated rows block by block (blocks of whole lines, as a log's).
 
@@ -243,20 +267,13 @@ class AggregateRows:
         text = data.decode("utf-8", "surrogateescape")
         if self._columns is None:
             text = text.removeprefix(_BOM)
-        reader = csv.reader(
-            io.StringIO(text, newline=""), delimiter="\t" if self._kind == "tsv" else ","
-        )
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error:  # a field over csv's size limit, a NUL (Python 3.10), ...
+        for cells in _records(text, "\t" if self._kind == "tsv" else ","):
+            if cells is None:  # a NUL (Python 3.10), ...
                 summary.lines += 1
                 summary.unreadable += 1
                 continue
-            if not cells:  # a blank line
-                continue
+            if not cells or (self._columns is None and not "".join(cells).strip()):
+                continue  # a blank line (before the header: a line of whitespace too)
             if self._columns is None:
                 self._columns = _named_columns(cells) or {}  # no header: every row is unreadable
                 self._width = len(cells)

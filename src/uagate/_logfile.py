@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,15 @@ from typing import BinaryIO, Protocol
 from uagate._aggregated import is_aggregate
 from uagate._logline import combined_fields, json_record
 
-__all__ = ["FORMATS", "LogInput", "blocks", "detect_format", "has_more_fields", "prepend"]
+__all__ = [
+    "FORMATS",
+    "LogInput",
+    "blocks",
+    "detect_format",
+    "has_more_fields",
+    "packed",
+    "prepend",
+]
 
 #: The formats a log file can be read as.
 FORMATS = ("combined", "jsonl", "user-agent", "aggregate")
@@ -30,7 +39,10 @@ _BLOCK = 1 << 20
 # A line longer than this is not a log line; it is counted unreadable and skipped,
 # so that a file without newlines cannot make the scanner hold it whole.
 _MAX_LINE = 1 << 20
-_SAMPLE_LINES = 20
+# The lines a log's format is told by: its first 1,000 that are not blank (of its
+# first block), so that a client who writes a few odd lines when a log starts (a
+# user name too long to read, bytes that are not UTF-8) cannot change how it is read.
+_SAMPLE_LINES = 1_000
 
 
 class _LineCounts(Protocol):
@@ -40,9 +52,30 @@ class _LineCounts(Protocol):
     unreadable: int
 
 
+# Compressed data that LogInput does not open (gzip it opens, once), by its first bytes.
+_PACKED = (
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2"),
+    (re.compile(rb"\xfd7zXZ\x00"), "xz"),
+    (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd"),
+    (re.compile(rb"\x1f\x8b\x08"), "gzip"),
+    (re.compile(rb"PK\x03\x04"), "zip"),
+    (re.compile(rb"7z\xbc\xaf\x27\x1c"), "7z"),
+)
+
+
+def packed(head: bytes) -> str | None:
+    """The compression of data whose first bytes (gzip already opened) are ``head``, if any."""
+    return next((name for magic, name in _PACKED if magic.match(head)), None)
+
+
+def _sample(head: bytes) -> list[bytes]:
+    """The first lines of ``head`` that are not blank, stripped: those a format is told by."""
+    return [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
+
+
 def detect_format(head: bytes) -> str:
     """The format of a log whose first bytes are ``head``: one of :data:`FORMATS`."""
-    lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
+    lines = _sample(head)
     if not lines:
         return "user-agent"
     # First: a header row or a numeric "requests" field is in no log line.
@@ -58,9 +91,12 @@ def detect_format(head: bytes) -> str:
 
 
 def has_more_fields(head: bytes) -> bool:
-    """True when sampled combined lines carry fields after the User-Agent."""
-    for line in head.split(b"\n")[:_SAMPLE_LINES]:
-        fields = combined_fields(line.strip())
+    """True when sampled combined lines carry fields after the User-Agent.
+
+    The lines sampled are those :func:`detect_format` samples (blank lines skipped).
+    """
+    for line in _sample(head):
+        fields = combined_fields(line)
         if fields is not None and fields[2].strip():
             return True
     return False
@@ -69,8 +105,9 @@ def has_more_fields(head: bytes) -> bool:
 def blocks(stream: LogInput, summary: _LineCounts) -> Iterator[bytes]:
     """The input in blocks of whole lines (the last may lack its newline).
 
-    A "line" of over 1 MiB is counted (in ``summary``) unreadable and skipped,
-    so a file without newlines cannot make the scanner hold it whole.
+    A "line" of over 1 MiB (without its newline) is counted (in ``summary``)
+    unreadable and skipped, wherever it starts, so a file without newlines
+    cannot make the scanner hold it whole.
     """
     rest = b""
     while True:
@@ -89,6 +126,12 @@ def blocks(stream: LogInput, summary: _LineCounts) -> Iterator[bytes]:
                     rest = more[cut:]
                     break
             continue
+        # Only the first line can be longer than a read: it may have begun in ``rest``.
+        if data.find(b"\n", 0, cut) > _MAX_LINE:
+            summary.lines += 1
+            summary.unreadable += 1
+            data = data[data.find(b"\n") + 1 :]
+            cut = data.rfind(b"\n") + 1
         if cut:
             yield data[:cut]
         rest = data[cut:]

@@ -193,12 +193,20 @@ def json_record(line: bytes) -> dict[str, object] | None:
     if not line.startswith(b"{"):
         return None
     try:
-        record = json.loads(line)
+        # Bytes that are not UTF-8 (nginx's escape=json copies them as they came) are
+        # U+FFFD, so that a client's stray byte cannot make its line no JSON line.
+        record = json.loads(line.decode("utf-8", "replace"), parse_int=_json_int)
     except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
         return None
     if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
         return None
     return record
+
+
+def _json_int(text: str) -> int | float:
+    # A number of more digits than any time has, as a float (int() of thousands of
+    # digits is refused, and slow): the record still counts, its time is no time.
+    return int(text) if len(text) <= 20 else float(text)
 
 
 def json_fields(line: bytes) -> tuple[bytes, str | None, bytes | None] | None:

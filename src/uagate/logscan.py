@@ -43,7 +43,15 @@ from typing import Any, NamedTuple, cast
 
 from uagate._aggregated import AggregateRows, Row
 from uagate._bounded import BoundedTable
-from uagate._logfile import FORMATS, LogInput, blocks, detect_format, has_more_fields, prepend
+from uagate._logfile import (
+    FORMATS,
+    LogInput,
+    blocks,
+    detect_format,
+    has_more_fields,
+    packed,
+    prepend,
+)
 from uagate._logline import (
     clf_day,
     combined_fields,
@@ -264,10 +272,12 @@ class ScanReport:
     bot_visitors: DistinctCount = field(default_factory=DistinctCount)
     people_visitors: DistinctCount = field(default_factory=DistinctCount)
     gated_visitors: DistinctCount = field(default_factory=DistinctCount)
-    #: Gated requests from bots, and gated bot visitors: none unless the policy gates
-    #: bots. Kept apart so that the people's figures are the gated ones less these.
+    #: Gated requests from bots: none unless the policy gates bots. The people's
+    #: gated requests are the gated ones less these.
     gated_bots: int = 0
-    gated_bot_visitors: DistinctCount = field(default_factory=DistinctCount)
+    #: Gated visitors that are people, counted apart: the gated visitors less the
+    #: gated bots' would carry the error of an estimate of all the bots.
+    gated_people_distinct: DistinctCount = field(default_factory=DistinctCount)
     #: Requests whose log gave no client address (one User-Agent a line, or a
     #: JSON record without an address field): as visitors, told apart by User-Agent alone.
     requests_without_address: int = 0
@@ -320,7 +330,7 @@ class ScanReport:
             self.bot_visitors,
             self.people_visitors,
             self.gated_visitors,
-            self.gated_bot_visitors,
+            self.gated_people_distinct,
         )
         return all(count.exact for count in counts)
 
@@ -336,13 +346,9 @@ class ScanReport:
 
     @property
     def gated_people_visitors(self) -> int:
-        """Gated visitors that are people: the gated visitors less the gated bots.
-
-        A User-Agent is a bot's or not, so the two sets share no visitor: exact
-        when both counts are, else an estimate (never more than the people).
-        """
-        gated = self.gated_visitors.count() - self.gated_bot_visitors.count()
-        return max(0, min(gated, self.people_visitor_count, self.gated_people))
+        """Gated visitors that are people (exact, or an estimate never more than the people)."""
+        count = self.gated_people_distinct.count()
+        return min(count, self.people_visitor_count, self.gated_people)
 
     @property
     def gated_people_visitors_share(self) -> float:
@@ -353,7 +359,7 @@ class ScanReport:
     @property
     def people_visitors_exact(self) -> bool:
         """True when the gated share of people's visitors is exact, not estimated."""
-        counts = (self.people_visitors, self.gated_visitors, self.gated_bot_visitors)
+        counts = (self.people_visitors, self.gated_people_distinct)
         return all(count.exact for count in counts)
 
     @property
@@ -462,6 +468,12 @@ class LogScanner:
         rest = blocks(log, summary)
         # A byte order mark (Windows editors write one) is no part of the first line.
         first = next(rest, b"").removeprefix(b"\xef\xbb\xbf")
+        compression = packed(first)
+        if compression is not None:  # else its bytes would count as User-Agents
+            raise OSError(
+                f"it holds data compressed with {compression} (gzip is opened once): "
+                "decompress it first"
+            )
         summary.format = detect_format(first)
         self.report.files.append(summary)
         rows = AggregateRows() if summary.format == "aggregate" else None
@@ -540,8 +552,8 @@ class LogScanner:
             (report.bot_visitors if seen.bot else report.people_visitors).add_distinct(visitors)
             if seen.gated:
                 report.gated_visitors.add_distinct(visitors)
-                if seen.bot:
-                    report.gated_bot_visitors.add_distinct(visitors)
+                if not seen.bot:
+                    report.gated_people_distinct.add_distinct(visitors)
 
     def _visitor(self, address: bytes, user_agent: bytes, seen: _Seen) -> None:
         """Count the visitor ``address`` and ``user_agent`` (raw, unescaped) as ``seen``."""
@@ -550,8 +562,8 @@ class LogScanner:
         (report.bot_visitors if seen.bot else report.people_visitors).update((fingerprint,))
         if seen.gated:
             report.gated_visitors.update((fingerprint,))
-            if seen.bot:
-                report.gated_bot_visitors.update((fingerprint,))
+            if not seen.bot:
+                report.gated_people_distinct.update((fingerprint,))
 
     def _add(self, seen: _Seen, requests: int, day: str | None) -> None:
         report = self.report
@@ -687,8 +699,7 @@ class LogScanner:
         report.people_visitors.update(gated_people)
         report.bot_visitors.update(chain(bots, gated_bots))
         report.gated_visitors.update(chain(gated_people, gated_bots))
-        if gated_bots:  # only when the policy gates bots
-            report.gated_bot_visitors.update(gated_bots)
+        report.gated_people_distinct.update(gated_people)
 
     def _tail_info(self, tail: bytes) -> _Tail:
         """What a User-Agent as a combined line writes it counts as, for requests and visitors."""
