@@ -16,6 +16,13 @@ lines, the same User-Agents), which should be about the same.
     .venv/bin/python benchmarks/bench_scan.py                        # the full run
     .venv/bin/python benchmarks/bench_scan.py --lines 20000 --runs 1 # a smoke run
 
+``--compare SRC [SRC ...]`` also times, alternated with the others, the scan
+of each other version whose ``src`` folder is named (put first on its
+PYTHONPATH), such as a ``git worktree`` of an earlier commit:
+
+    git worktree add /tmp/ec7b22d ec7b22d
+    .venv/bin/python benchmarks/bench_scan.py --compare /tmp/ec7b22d/src
+
 ``--distinct N [N ...]`` measures memory instead: a log of N lines whose
 User-Agents are all distinct (and so are its visitors), written to the scan's
 standard input as it reads, and the peak resident size of that scan against
@@ -132,17 +139,20 @@ def distinct_lines(count: int) -> Any:
         ).encode("ascii")
 
 
-def run(command: list[str], stdin: Any = None) -> tuple[float, float, str]:
+def run(command: list[str], stdin: Any = None, src: str | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak resident MB and standard output of one process.
 
     ``stdin``: blocks of bytes to write to its standard input, from a thread.
+    ``src``: a folder put first on its PYTHONPATH (another version's ``src``).
     """
+    env = None if src is None else {**os.environ, "PYTHONPATH": src}
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     assert process.stdout is not None
     if stdin is not None:
@@ -192,6 +202,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--distinct", type=int, nargs="+", metavar="N")
+    parser.add_argument(
+        "--compare",
+        nargs="+",
+        default=[],
+        metavar="SRC",
+        help="also scan with each of these src folders first on PYTHONPATH (other versions)",
+    )
     args = parser.parse_args(argv)
     if args.distinct:
         return distinct_memory(args.distinct)
@@ -207,11 +224,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         oracle = [sys.executable, "-c", COUNT_PAIRS, str(log)]
         decide = [sys.executable, "-c", DECIDE_ONCE, str(log)]
         scan_times, count_times, oracle_times, start_times, decide_times = [], [], [], [], []
+        other_times: dict[str, list[float]] = {src: [] for src in args.compare}
         report: dict[str, Any] = {}
         for _ in range(args.runs):  # alternated, so all share the machine's moods
             seconds, _, output = run([*scan, str(log)])
             scan_times.append(seconds)
             report = json.loads(output)
+            for src, times in other_times.items():
+                times.append(run([*scan, str(log)], src=src)[0])
             count_times.append(run(count)[0])
             oracle_times.append(run(oracle)[0])
             start_times.append(run([*scan, str(small)])[0])
@@ -239,6 +259,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{args.lines / oracle_median:11,.0f}"
     )
     print(f"{'uagate scan --format json':40} {scan_median:8.2f} {rate:11,.0f}")
+    for src, times in other_times.items():
+        median = statistics.median(times)
+        print(f"{'  the same, ' + src:40} {median:8.2f} {args.lines / median:11,.0f}")
     print(f"scan / baseline: {scan_median / count_median:.2f} x the time")
     print(f"lines per second: {rate:,.0f} (target >= 600,000)")
     # The least one scan process takes: the oracle's work, the command's start-up and
@@ -259,6 +282,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "lines_per_second": rate,
         "oracle_lines_per_second": args.lines / oracle_median,
         "floor_lines_per_second": args.lines / floor,
+        "compare_lines_per_second": {
+            src: args.lines / statistics.median(times) for src, times in other_times.items()
+        },
         "once_mb": once_mb,
         "thrice_mb": thrice_mb,
         **report,

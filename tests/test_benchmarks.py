@@ -93,12 +93,15 @@ def test_http_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_scan_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """bench_scan builds a log from the corpus and scans it, once and three times over."""
-    results = load("bench_scan").main(["--lines", "20000", "--runs", "1"])
+    src = str(ROOT / "src")  # another version's src: this one's, for the smoke run
+    results = load("bench_scan").main(["--lines", "20000", "--runs", "1", "--compare", src])
     assert results["requests"] + results["unreadable_lines"] == 20_000
     assert results["lines_per_second"] > 0
     assert results["floor_lines_per_second"] > 0
+    assert results["compare_lines_per_second"][src] > 0
     out = capsys.readouterr().out
     assert "lines per second" in out
+    assert f"the same, {src}" in out
     assert "at most" in out
 
 

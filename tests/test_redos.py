@@ -80,6 +80,9 @@ def test_the_shape_check_catches_the_classic_mistakes() -> None:
         r".{0,4096}\[",
         r"[ \t]*(?! )\s{0,9}x",  # the lookahead bars spaces, not the tabs the repeat takes
         r"[ \t]*(?<![ \t])\s{0,9}x",  # a lookbehind bars nothing ahead
+        r"a*(?=a)",  # the lookahead asks for what the repeat can give back
+        r"\s*(?=\n)",
+        r"[^x]*(?<!y)[^z]",  # past a lookbehind, what follows is still read
     ]
     good = [
         r"yahoo\w{0,40}seeker",
@@ -88,6 +91,8 @@ def test_the_shape_check_catches_the_classic_mistakes() -> None:
         r"[ \t]*;",
         r"ab*",
         r"[ \t]*(?![ \t])\s{0,9}x",  # the run is taken whole: nothing to give back
+        r"[ \t]*(?=\n)",  # as [ \t]*\n for what the repeat can give back
+        r'"[^"\n]*(?<!\\)"',  # a lookbehind takes no text: the quote follows the repeat
     ]
     for source in bad:
         assert list(shape_problems(sre_parse.parse(source, 0), 0)), source

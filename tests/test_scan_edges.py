@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from uagate._logline import shared_day
 from uagate.logscan import LogScanner, ScanReport
 from uagate.policy import Policy
 from uagate.testing import CHROME, IE11
@@ -79,6 +80,11 @@ def test_a_line_counts_the_same_whatever_lines_surround_it(
     """
     plain = [line()] * 30
     lines = plain[:25] + odd + plain[25:] + ([""] if blank else [])
+    # Read at once when every line is plain (a quote after a backslash, or a blank
+    # line, is not), else line by line: both ways are tested.
+    block = "".join(f"{entry}\n" for entry in lines).encode()
+    plain_only = expected[1] == 0 and not any('\\"' in entry for entry in odd)
+    assert (shared_day(block) is not None) == (plain_only and not blank)
     report = scan(tmp_path, lines)
     requests, unreadable, gated = expected
     assert (report.requests, report.unreadable, report.gated) == (30 + requests, unreadable, gated)
@@ -225,16 +231,36 @@ def test_long_distinct_lines_wait_in_bounded_memory(tmp_path: Path, shape: str) 
 # --- what an outside review found next ---
 
 
-@pytest.mark.parametrize("big_first", [True, False], ids=["first", "after-a-line-of-1048000-bytes"])
+MIB = 1 << 20
+LONG_LINES = {
+    "first": [1_200_000, 200],
+    "after-a-line-of-1048000-bytes": [1_047_999, 1_200_000, 200],
+    "after-a-skipped-one": [2 * MIB + 10, 200, 1_572_990, 200],
+    "two-skipped-in-a-row": [3 * MIB, 2 * MIB, 200],
+    "at-the-limit-and-one-past": [MIB, MIB + 1, MIB, 200],
+    "last-without-a-newline": [200, 3 * MIB],
+    "many-short-then-long": [200] * 5_000 + [1_500_000, 200],
+}
+
+
+def long_line(length: int) -> str:
+    """An IE line of ``length`` characters (without its newline), its request padded."""
+    return line(IE11).replace("GET / ", "GET /" + "a" * (length - len(line(IE11))) + " ")
+
+
+@pytest.mark.parametrize("lengths", LONG_LINES.values(), ids=LONG_LINES.keys())
 def test_a_line_over_one_mebibyte_is_unreadable_wherever_it_starts(
-    tmp_path: Path, big_first: bool
+    tmp_path: Path, lengths: list[int]
 ) -> None:
-    """A 1,200,000-byte line is skipped as unreadable, at the start of a read or not."""
-    big = line(IE11).replace("GET / ", "GET /" + "a" * 1_200_000 + " ")
-    pad = line().replace("GET / ", "GET /" + "b" * (1_047_999 - len(line())) + " ")
-    assert len(pad) + 1 == 1_048_000
-    report = scan(tmp_path, [big, pad] if big_first else [pad, big])
-    assert (report.requests, report.unreadable, report.gated) == (1, 1, 0)
+    """Lines of up to 1 MiB are read, longer ones are unreadable, whatever comes before."""
+    lines = [long_line(length) for length in lengths]
+    assert [len(text) for text in lines] == lengths
+    path = tmp_path / "access.log"
+    data = "\n".join(lines) + ("" if LONG_LINES["last-without-a-newline"] == lengths else "\n")
+    path.write_text(data, encoding="utf-8")
+    report = scan_logs(path)
+    read = sum(1 for length in lengths if length <= MIB)
+    assert (report.requests, report.gated, report.unreadable) == (read, read, len(lengths) - read)
 
 
 def test_odd_lines_when_a_log_starts_do_not_change_how_it_is_read(tmp_path: Path) -> None:
@@ -344,3 +370,30 @@ def test_a_log_compressed_in_a_way_it_does_not_open_is_an_error(
     assert run.code == 2
     assert f"compressed with {name}" in run.err
     assert run.out == ""
+
+
+def test_a_user_agent_that_names_the_columns_does_not_make_its_file_rows(tmp_path: Path) -> None:
+    """One User-Agent a line, the first naming the columns: the lines after it are no rows."""
+    path = tmp_path / "agents.txt"
+    first = "Mozilla/5.0 (X11; Linux x86_64),user_agent,requests"
+    path.write_text(f"{first}\n{CHROME}\nx,{IE11},999999\n{CHROME}\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "user-agent"
+    assert (report.requests, report.gated) == (4, 1)
+
+
+def test_a_header_after_many_blank_lines_is_a_header(tmp_path: Path) -> None:
+    """Blank lines before the header, however many: the rows are rows."""
+    path = tmp_path / "rows.csv"
+    path.write_text("\n" * 30 + f"user_agent,requests\n{IE11},5\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "aggregate"
+    assert (report.requests, report.gated) == (5, 5)
+
+
+def test_a_user_agent_that_starts_like_bzip2_is_a_user_agent(tmp_path: Path) -> None:
+    """bzip2's magic number is printable: text after it is no compressed data."""
+    path = tmp_path / "agents.txt"
+    path.write_text(f"BZh91AY&SY hello\n{IE11}\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert (report.files[0].format, report.requests, report.gated) == ("user-agent", 2, 1)

@@ -2,7 +2,8 @@
 
 A warehouse (DuckDB, BigQuery, ClickHouse) can ``GROUP BY`` the User-Agent
 over any volume of logs; ``uagate scan`` then decides each distinct
-User-Agent once. Three shapes, recognised from the first line:
+User-Agent once. Three shapes, recognised from the first line that is not
+blank (and, for a header, the records after it):
 
 - CSV or TSV whose first row names the columns: ``user_agent`` and
   ``requests``, optionally ``visitors`` and ``day``, in any order, each once.
@@ -27,6 +28,7 @@ import csv
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple, Protocol
@@ -37,6 +39,7 @@ __all__ = ["FORMAT", "AggregateRows", "Row", "is_aggregate"]
 FORMAT = "aggregate"
 
 _SAMPLE_LINES = 20
+_SAMPLE_BYTES = 64 * 1024  # of the head, for the rows after a header
 _BOM = "\ufeff"
 # A record open (an odd number of quotes) for longer than this is parsed as it
 # stands, so that one stray quote cannot make the reader hold the rest of the file.
@@ -49,7 +52,7 @@ _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _COLUMNS = ("user_agent", "requests", "visitors", "day")
 # The name of a column left unread: what databases and DataFrames write (empty for an
 # unnamed index, "Unnamed: 0", "count(DISTINCT address)", "(avg(status) / 100)"), never
-# a log line's first field (a combined line's holds "[" and a quote, a JSON line's a brace).
+# a combined or JSON log line's first field (which holds "[" and a quote, or a brace).
 _OTHER_NAME = re.compile(r'[^"\[\]{}\x00-\x1f\x7f]{0,256}')
 
 
@@ -88,11 +91,36 @@ def _json(line: bytes) -> object:
 
 def _first_line(head: bytes) -> bytes:
     """The first line of ``head`` that is not blank, without a byte order mark."""
-    for line in head.split(b"\n", _SAMPLE_LINES)[:_SAMPLE_LINES]:
+    for line in head.split(b"\n"):
         line = line.strip().removeprefix(b"\xef\xbb\xbf")
         if line:
             return line
     return b""
+
+
+def _rows_follow(head: bytes, delimiter: str, columns: dict[str, int]) -> bool:
+    """False when most of the records after a header line are no rows of its columns.
+
+    A file of one User-Agent a line can name the columns on its first line (a
+    client's User-Agent can be ``x,user_agent,requests``); the lines after it
+    are then no rows: too few or too many cells, no count of requests.
+    """
+    text = head[:_SAMPLE_BYTES].decode("utf-8", "replace")
+    records = [
+        cells for cells in _records(text, delimiter) if cells is None or "".join(cells).strip()
+    ]
+    if len(head) > _SAMPLE_BYTES:
+        records = records[:-1]  # the last may be cut short
+    if len(records) < 2:  # a header alone, or rows too long to sample
+        return True
+    sampled = records[1 : _SAMPLE_LINES + 1]  # after the header, the first record
+    width, at = len(records[0] or ()), columns["requests"]
+    rows = sum(
+        1
+        for cells in sampled
+        if cells is not None and len(cells) == width and _COUNT.fullmatch(cells[at])
+    )
+    return rows * 2 >= len(sampled)
 
 
 def _header(line: str) -> dict[str, int] | None:
@@ -132,8 +160,12 @@ def _aggregate_record(value: object) -> bool:
 def _shape(head: bytes) -> str | None:
     """The shape of rows whose first bytes are ``head`` (csv, tsv, jsonl); None for a log."""
     first = _first_line(head)
-    if _header(first.decode("utf-8", "replace")) is not None:
-        return "tsv" if b"\t" in first else "csv"
+    columns = _header(first.decode("utf-8", "replace"))
+    if columns is not None:
+        tsv = b"\t" in first
+        return (
+            ("tsv" if tsv else "csv") if _rows_follow(head, "\t" if tsv else ",", columns) else None
+        )
     lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
     records = sum(
         1 for line in lines if _aggregate_record(_json(line.removeprefix(b"\xef\xbb\xbf")))
@@ -144,10 +176,12 @@ def _shape(head: bytes) -> str | None:
 def is_aggregate(head: bytes) -> bool:
     """True when an input whose first bytes are ``head`` holds pre-aggregated rows.
 
-    That is: its first line is a CSV or TSV header naming ``user_agent`` and
-    ``requests``, or at least half the sampled lines are JSON records with a
-    ``user_agent`` and a numeric ``requests`` field. No access log line has
-    either shape.
+    That is: its first line that is not blank is a CSV or TSV header naming
+    ``user_agent`` and ``requests``, and at least half the records sampled
+    after it are rows of its columns; or at least half the sampled lines are
+    JSON records with a ``user_agent`` and a numeric ``requests`` field. No
+    combined or JSON log line has either shape, and a file of one User-Agent a
+    line whose first names the columns has no rows after it.
     """
     return _shape(head) is not None
 
@@ -195,6 +229,9 @@ def _row(raw: bytes, requests: object, visitors: object, day: object) -> Row | N
     return Row(raw, count, seen, on)
 
 
+_FIELD_LIMIT = threading.Lock()
+
+
 def _records(text: str, delimiter: str) -> list[list[str] | None]:
     """The records of CSV ``text``, each its cells; None for one csv cannot read.
 
@@ -205,18 +242,19 @@ def _records(text: str, delimiter: str) -> list[list[str] | None]:
     """
     records: list[list[str] | None] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
-    try:
-        while True:
-            try:
-                records.append(next(reader))
-            except StopIteration:
-                return records
-            except csv.Error:
-                records.append(None)
-    finally:
-        csv.field_size_limit(limit)
+    with _FIELD_LIMIT:  # two scans in two threads: neither puts back the other's limit
+        limit = csv.field_size_limit()
+        csv.field_size_limit(max(limit, len(text) + 1))
+        try:
+            while True:
+                try:
+                    records.append(next(reader))
+                except StopIteration:
+                    return records
+                except csv.Error:
+                    records.append(None)
+        finally:
+            csv.field_size_limit(limit)
 
 
 class AggregateRows:

@@ -64,8 +64,21 @@ _PACKED = (
 
 
 def packed(head: bytes) -> str | None:
-    """The compression of data whose first bytes (gzip already opened) are ``head``, if any."""
-    return next((name for magic, name in _PACKED if magic.match(head)), None)
+    """The compression of data whose first bytes (gzip already opened) are ``head``, if any.
+
+    Its magic number, and binary bytes after it (a NUL, or bytes that are not
+    UTF-8): bzip2's is printable, and a client can send it as a User-Agent.
+    """
+    name = next((name for magic, name in _PACKED if magic.match(head)), None)
+    if name is None:
+        return None
+    sample = head[:4096]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 3:  # not a character the sample cut in two
+            return name
+    return name if b"\x00" in sample else None
 
 
 def _sample(head: bytes) -> list[bytes]:
@@ -109,29 +122,27 @@ def blocks(stream: LogInput, summary: _LineCounts) -> Iterator[bytes]:
     unreadable and skipped, wherever it starts, so a file without newlines
     cannot make the scanner hold it whole.
     """
-    rest = b""
+    rest = b""  # the start of a line, never a newline: only it can outgrow a read
+    skipping = False  # in a line over the limit, until its newline
     while True:
         data = stream.read(_BLOCK)
         if not data:
             break
+        if skipping:
+            cut = data.find(b"\n") + 1
+            if not cut:
+                continue
+            data, skipping = data[cut:], False
         data = rest + data
+        end = data.find(b"\n")  # of the first line
+        if end > _MAX_LINE or (end < 0 and len(data) > _MAX_LINE):
+            summary.lines += 1
+            summary.unreadable += 1
+            if end < 0:
+                rest, skipping = b"", True
+                continue
+            data = data[end + 1 :]
         cut = data.rfind(b"\n") + 1
-        if cut == 0 and len(data) > _MAX_LINE:
-            summary.lines += 1
-            summary.unreadable += 1
-            rest = b""
-            for more in iter(lambda: stream.read(_BLOCK), b""):
-                cut = more.find(b"\n") + 1
-                if cut:
-                    rest = more[cut:]
-                    break
-            continue
-        # Only the first line can be longer than a read: it may have begun in ``rest``.
-        if data.find(b"\n", 0, cut) > _MAX_LINE:
-            summary.lines += 1
-            summary.unreadable += 1
-            data = data[data.find(b"\n") + 1 :]
-            cut = data.rfind(b"\n") + 1
         if cut:
             yield data[:cut]
         rest = data[cut:]

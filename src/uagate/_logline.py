@@ -167,14 +167,15 @@ _STATUS_PIECE = re.compile(rb'" [0-9]{3} [^\s"]+ (?=")')
 
 @lru_cache(maxsize=16)
 def _plain_heads(day: bytes) -> re.Pattern[bytes]:
-    """What comes between a plain line's User-Agent and the next line's request, for ``day``.
+    """A plain line's head of ``day``, in the heads of a block joined at quotes.
 
-    That is: the closing quote, only the whitespace that ``bytes.strip`` drops
-    (``combined_fields`` leaves nothing else after the User-Agent), a newline,
-    then :data:`_HEAD` with the literal day up to the request's opening quote.
-    Found in the heads of a block joined at quotes (the first after a newline
-    of its own); its group is the client address. Linear time, as :data:`_HEAD`
-    is: each repeat is of a class that cannot pass what follows it, or bounded.
+    That is: a newline (the first line's is prepended), :data:`_HEAD` with the
+    literal day up to the request's opening quote (where the heads are joined),
+    then what the same line ends with after its User-Agent's closing quote:
+    only the whitespace that ``bytes.strip`` drops, as ``combined_fields``
+    leaves nothing else there. Its group is the client
+    address. Linear time, as :data:`_HEAD` is: each repeat is of a class that
+    cannot pass what follows it, or bounded.
     """
     return re.compile(
         b"\n" + _HEAD_BEFORE_DAY + re.escape(day) + _CLOCK + rb' "[ \t\r\x0b\x0c]*(?=\n)'
@@ -195,7 +196,7 @@ def json_record(line: bytes) -> dict[str, object] | None:
     try:
         # Bytes that are not UTF-8 (nginx's escape=json copies them as they came) are
         # U+FFFD, so that a client's stray byte cannot make its line no JSON line.
-        record = json.loads(line.decode("utf-8", "replace"), parse_int=_json_int)
+        record = json.loads(line.decode("utf-8", "replace"), parse_int=_int_or_float)
     except (ValueError, RecursionError):  # RecursionError: arrays or objects nested too deep
         return None
     if not isinstance(record, dict) or not any(name in record for name in _UA_FIELDS):
@@ -203,7 +204,7 @@ def json_record(line: bytes) -> dict[str, object] | None:
     return record
 
 
-def _json_int(text: str) -> int | float:
+def _int_or_float(text: str) -> int | float:
     # A number of more digits than any time has, as a float (int() of thousands of
     # digits is refused, and slow): the record still counts, its time is no time.
     return int(text) if len(text) <= 20 else float(text)
