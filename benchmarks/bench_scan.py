@@ -9,9 +9,10 @@ the file and counts its lines, and an oracle, the least a scan that counts
 visitors does in C. The floor adds to the oracle what any scan must also do:
 start the command (a scan of the log's first ten lines) and decide each
 distinct User-Agent once; the log's lines divided by it are the most one scan
-process could reach. Memory: the peak resident size of one scan of
-the log, and of one scan of the same log given three times (three times the
-lines, the same User-Agents), which should be about the same.
+process could reach, as far as the oracle (the cheapest counting in C known
+here, not a proven minimum) measures the least work. Memory: the peak resident
+size of one scan of the log, and of one scan of the same log given three times
+(three times the lines, the same User-Agents), which should be about the same.
 
     .venv/bin/python benchmarks/bench_scan.py                        # the full run
     .venv/bin/python benchmarks/bench_scan.py --lines 20000 --runs 1 # a smoke run
