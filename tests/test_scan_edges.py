@@ -397,3 +397,92 @@ def test_a_user_agent_that_starts_like_bzip2_is_a_user_agent(tmp_path: Path) -> 
     path.write_text(f"BZh91AY&SY hello\n{IE11}\n", encoding="utf-8")
     report = scan_logs(path)
     assert (report.files[0].format, report.requests, report.gated) == ("user-agent", 2, 1)
+
+
+# --- a third look at how a file is recognised ---
+
+AGENTS = f"{IE11}\n{CHROME}\n" * 1_000  # 2,000 User-Agents, 1,000 of them IE 11
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        'user_agent,requests\n"\n',  # a quote left open past the first MiB
+        "user_agent,requests\n" + "x,1\n" * 10,  # ten rows a client wrote
+        '{"user_agent": "x", "requests": 1}\n' * 10,
+    ],
+    ids=["header-then-open-quote", "header-then-ten-rows", "ten-json-rows"],
+)
+def test_a_few_lines_a_client_wrote_do_not_make_user_agents_rows(tmp_path: Path, head: str) -> None:
+    """Rows are told by most of the first 1,000 lines, not by the first few."""
+    path = tmp_path / "agents.txt"
+    path.write_text(head + AGENTS, encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "user-agent"
+    assert report.gated == 1_000
+
+
+def test_a_json_log_with_a_requests_field_is_a_log(tmp_path: Path) -> None:
+    """Nginx's $connection_requests in a JSON log: its lines are requests, not rows."""
+    record = '{{"time": "2026-11-01T10:00:00+00:00", "remote_addr": "10.0.0.{n}", '
+    record += '"requests": {n}, "user_agent": "{ua}"}}'
+    lines = [record.format(n=n, ua=IE11 if n % 2 else CHROME) for n in range(1, 11)]
+    path = tmp_path / "access.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "jsonl"
+    assert (report.requests, report.gated, report.visitors) == (10, 5, 10)
+
+
+def test_a_tab_separated_export_with_an_unnamed_index_is_rows(tmp_path: Path) -> None:
+    """A header that starts with a tab, as pandas' DataFrame.to_csv writes an index."""
+    path = tmp_path / "rows.tsv"
+    path.write_text(f"\tuser_agent\trequests\n0\t{IE11}\t7\n1\t{CHROME}\t13\n", encoding="utf-8")
+    report = scan_logs(path)
+    assert report.files[0].format == "aggregate"
+    assert (report.requests, report.gated, report.unreadable) == (20, 7, 0)
+
+
+def test_a_byte_order_mark_after_blank_lines_opens_the_header(tmp_path: Path) -> None:
+    """Blank lines, then a byte order mark and the header: the header is read."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(
+        b"\n\n\xef\xbb\xbfuser_agent,requests\n" + f'"{IE11}",7\n"{CHROME}",13\n'.encode()
+    )
+    report = scan_logs(path)
+    assert (report.files[0].format, report.requests, report.gated) == ("aggregate", 20, 7)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [b"BZh91AY&SY\xff\n", b"PK\x03\x04 \xff\n", b"\x5d\x00\x00"[:1] + b"\n"],
+    ids=["bzip2-and-a-stray-byte", "zip-and-a-stray-byte", "a-bracket"],
+)
+def test_text_that_starts_like_compressed_data_is_read_as_text(
+    tmp_path: Path, first: bytes
+) -> None:
+    """A magic number then text (a stray byte in it): no compressed data."""
+    path = tmp_path / "agents.txt"
+    path.write_bytes(first + AGENTS.encode())
+    report = scan_logs(path)
+    assert (report.files[0].format, report.gated) == ("user-agent", 1_000)
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (bz2.compress(b""), "bzip2"),
+        (lzma.compress(b"x\n", format=lzma.FORMAT_ALONE), "lzma"),
+        (b"\x04\x22\x4d\x18\x64\x40\xa7\x00\x00\x00\x00\x05\x5d\xcc\x02", "lz4"),
+    ],
+    ids=["empty-bzip2", "lzma-alone", "empty-lz4-frame"],
+)
+def test_other_compressed_data_is_an_error(
+    tmp_path: Path, run_cli: RunCli, data: bytes, name: str
+) -> None:
+    """An empty bzip2 stream, lzma's older format, lz4: errors, not traffic."""
+    path = tmp_path / "access.log.packed"
+    path.write_bytes(data)
+    run = run_cli("scan", str(path))
+    assert (run.code, run.out) == (2, "")
+    assert f"compressed with {name}" in run.err

@@ -33,13 +33,16 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple, Protocol
 
+from uagate._logline import ADDRESS_FIELDS, TIME_FIELDS
+
 __all__ = ["FORMAT", "AggregateRows", "Row", "is_aggregate"]
 
 #: The name of the format, among :data:`uagate._logfile.FORMATS`.
 FORMAT = "aggregate"
 
-_SAMPLE_LINES = 20
-_SAMPLE_BYTES = 64 * 1024  # of the head, for the rows after a header
+# Rows are told by the first 1,000 lines (or records after a header) of the first
+# block, as a log's format is: a client who writes a few lines cannot make them.
+_SAMPLE_LINES = 1_000
 _BOM = "\ufeff"
 # A record open (an odd number of quotes) for longer than this is parsed as it
 # stands, so that one stray quote cannot make the reader hold the rest of the file.
@@ -48,6 +51,8 @@ _MAX_RECORD = 1 << 20
 _MAX_COUNT = (1 << 63) - 1
 _COUNT = re.compile(r"[0-9]{1,19}")  # ASCII digits only (int() takes other scripts')
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# Fields of a JSON log line that no row a database added up has.
+_LOG_FIELDS = frozenset(TIME_FIELDS + ADDRESS_FIELDS) - {"date"}
 # The columns a header row may name (the first two it must).
 _COLUMNS = ("user_agent", "requests", "visitors", "day")
 # The name of a column left unread: what databases and DataFrames write (empty for an
@@ -90,31 +95,39 @@ def _json(line: bytes) -> object:
 
 
 def _first_line(head: bytes) -> bytes:
-    """The first line of ``head`` that is not blank, without a byte order mark."""
+    """The first line of ``head`` that is not blank, without a byte order mark.
+
+    Only its line end is taken off: a TSV header may start with a tab (pandas
+    writes one for an unnamed index).
+    """
     for line in head.split(b"\n"):
-        line = line.strip().removeprefix(b"\xef\xbb\xbf")
-        if line:
-            return line
+        if line.strip():
+            return line.rstrip(b"\r").lstrip(b" ").removeprefix(b"\xef\xbb\xbf")
     return b""
 
 
 def _rows_follow(head: bytes, delimiter: str, columns: dict[str, int]) -> bool:
-    """False when most of the records after a header line are no rows of its columns.
+    """False when fewer than half the records after a header line are rows of its columns.
 
     A file of one User-Agent a line can name the columns on its first line (a
     client's User-Agent can be ``x,user_agent,requests``); the lines after it
-    are then no rows: too few or too many cells, no count of requests.
+    are then no rows: too few or too many cells, no count of requests. When a
+    quote left open runs past the head, each line after the header is read alone.
     """
-    text = head[:_SAMPLE_BYTES].decode("utf-8", "replace")
+    text = head.decode("utf-8", "replace")
     records = [
         cells for cells in _records(text, delimiter) if cells is None or "".join(cells).strip()
     ]
-    if len(head) > _SAMPLE_BYTES:
-        records = records[:-1]  # the last may be cut short
-    if len(records) < 2:  # a header alone, or rows too long to sample
+    header = records[0] if records else None
+    if head.count(b'"') % 2:  # a quote left open: the last record runs on past the head
+        records = records[:-1]
+    if len(records) < 2:
+        lines = [line for line in text.split("\n") if line.strip()][1 : _SAMPLE_LINES + 1]
+        records = [header, *((_records(line, delimiter) or [None])[0] for line in lines)]
+    sampled = records[1 : _SAMPLE_LINES + 1]
+    if not sampled:  # a header alone
         return True
-    sampled = records[1 : _SAMPLE_LINES + 1]  # after the header, the first record
-    width, at = len(records[0] or ()), columns["requests"]
+    width, at = len(header or ()), columns["requests"]
     rows = sum(
         1
         for cells in sampled
@@ -148,8 +161,14 @@ def _named_columns(cells: list[str]) -> dict[str, int] | None:
 
 
 def _aggregate_record(value: object) -> bool:
-    """True for a JSON record with a User-Agent and a count of requests."""
+    """True for a JSON record with a User-Agent and a count of requests.
+
+    Not when it has a log line's time or client address field: a JSON log may
+    carry a "requests" field too (nginx's ``$connection_requests``).
+    """
     if not isinstance(value, dict) or "user_agent" not in value:
+        return False
+    if any(name in value for name in _LOG_FIELDS):
         return False
     requests = value.get("requests")
     if isinstance(requests, str):
@@ -313,6 +332,8 @@ class AggregateRows:
             if not cells or (self._columns is None and not "".join(cells).strip()):
                 continue  # a blank line (before the header: a line of whitespace too)
             if self._columns is None:
+                # A byte order mark may open the header after blank lines, too.
+                cells[0] = cells[0].lstrip(" ").removeprefix(_BOM)
                 self._columns = _named_columns(cells) or {}  # no header: every row is unreadable
                 self._width = len(cells)
                 continue

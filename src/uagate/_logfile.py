@@ -54,31 +54,45 @@ class _LineCounts(Protocol):
 
 # Compressed data that LogInput does not open (gzip it opens, once), by its first bytes.
 _PACKED = (
-    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2"),
+    (re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)"), "bzip2"),  # a block, or no block
     (re.compile(rb"\xfd7zXZ\x00"), "xz"),
+    (re.compile(rb"\x5d\x00\x00"), "lzma"),
     (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd"),
+    (re.compile(rb"\x04\x22\x4d\x18"), "lz4"),
     (re.compile(rb"\x1f\x8b\x08"), "gzip"),
     (re.compile(rb"PK\x03\x04"), "zip"),
     (re.compile(rb"7z\xbc\xaf\x27\x1c"), "7z"),
 )
+# Control characters that text (a log, CSV) does not hold: all but tab, LF, VT, FF, CR.
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _magic(head: bytes) -> tuple[int, str] | None:
+    """Where the magic number ``head`` starts with ends, and its compression's name."""
+    for magic, name in _PACKED:
+        match = magic.match(head)
+        if match is not None:
+            return match.end(), name
+    return None
 
 
 def packed(head: bytes) -> str | None:
     """The compression of data whose first bytes (gzip already opened) are ``head``, if any.
 
-    Its magic number, and binary bytes after it (a NUL, or bytes that are not
-    UTF-8): bzip2's is printable, and a client can send it as a User-Agent.
+    Its magic number, then binary bytes: a control character that text does
+    not hold, or bytes of which an eighth or more are no UTF-8. bzip2's magic
+    number is printable, so that a client's User-Agent (or a stray byte after
+    it, in a file of raw User-Agents) cannot pass for it.
     """
-    name = next((name for magic, name in _PACKED if magic.match(head)), None)
-    if name is None:
+    found = _magic(head)
+    if found is None:
         return None
-    sample = head[:4096]
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(sample) - 3:  # not a character the sample cut in two
-            return name
-    return name if b"\x00" in sample else None
+    end, name = found
+    sample = head[end:4096]  # after the magic number, which may hold controls
+    if _CONTROL.search(sample):
+        return name
+    undecoded = sample.decode("utf-8", "replace").count("\ufffd")
+    return name if undecoded * 8 >= len(sample) else None
 
 
 def _sample(head: bytes) -> list[bytes]:

@@ -15,6 +15,8 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 __all__ = [
+    "ADDRESS_FIELDS",
+    "TIME_FIELDS",
     "clf_day",
     "combined_fields",
     "json_fields",
@@ -55,7 +57,7 @@ _STATUS = re.compile(rb' [0-9]{3} \S+ "')
 _ESCAPE = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[^x])")
 _UA_FIELDS = ("user_agent", "http_user_agent")
 # The fields of a JSON log record that may hold the client's address, first found first.
-_ADDRESS_FIELDS = (
+ADDRESS_FIELDS = (
     "remote_addr",
     "client_ip",
     "ip",
@@ -64,7 +66,7 @@ _ADDRESS_FIELDS = (
     "clientip",
     "client",
 )
-_TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
+TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
 
 
 def _quoted_end(line: bytes, start: int) -> int:
@@ -246,7 +248,7 @@ def clf_day(value: bytes) -> str | None:
 
 def _record_day(record: dict[str, object]) -> str | None:
     """The day of a JSON log record, from the first of its time fields that is a time."""
-    for name in _TIME_FIELDS:
+    for name in TIME_FIELDS:
         day = _day_of(record.get(name))
         if day is not None:
             return day
@@ -255,7 +257,7 @@ def _record_day(record: dict[str, object]) -> str | None:
 
 def _record_address(record: dict[str, object]) -> bytes | None:
     """The client address of a JSON log record: its first address field that is text."""
-    for name in _ADDRESS_FIELDS:
+    for name in ADDRESS_FIELDS:
         value = record.get(name)
         if isinstance(value, str) and value:
             return value.encode("utf-8", "replace")
