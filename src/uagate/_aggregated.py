@@ -181,10 +181,8 @@ def _shape(head: bytes) -> str | None:
     first = _first_line(head)
     columns = _header(first.decode("utf-8", "replace"))
     if columns is not None:
-        tsv = b"\t" in first
-        return (
-            ("tsv" if tsv else "csv") if _rows_follow(head, "\t" if tsv else ",", columns) else None
-        )
+        kind, delimiter = ("tsv", "\t") if b"\t" in first else ("csv", ",")
+        return kind if _rows_follow(head, delimiter, columns) else None
     lines = [line.strip() for line in head.split(b"\n")[:-1] if line.strip()][:_SAMPLE_LINES]
     records = sum(
         1 for line in lines if _aggregate_record(_json(line.removeprefix(b"\xef\xbb\xbf")))
