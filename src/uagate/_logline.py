@@ -66,6 +66,7 @@ ADDRESS_FIELDS = (
     "clientip",
     "client",
 )
+# The fields of a JSON log record that may hold its time, first found first.
 TIME_FIELDS = ("time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts")
 
 
@@ -175,9 +176,9 @@ def _plain_heads(day: bytes) -> re.Pattern[bytes]:
     literal day up to the request's opening quote (where the heads are joined),
     then what the same line ends with after its User-Agent's closing quote:
     only the whitespace that ``bytes.strip`` drops, as ``combined_fields``
-    leaves nothing else there. Its group is the client
-    address. Linear time, as :data:`_HEAD` is: each repeat is of a class that
-    cannot pass what follows it, or bounded.
+    leaves nothing else there. Its group is the client address. Linear time,
+    as :data:`_HEAD` is: each repeat is of a class that cannot pass what
+    follows it, or bounded.
     """
     return re.compile(
         b"\n" + _HEAD_BEFORE_DAY + re.escape(day) + _CLOCK + rb' "[ \t\r\x0b\x0c]*(?=\n)'
