@@ -410,6 +410,20 @@ def scan_logs(
     return scanner.report
 
 
+def scan_lines(
+    tmp_path: Path,
+    lines: Iterable[str | bytes],
+    *,
+    name: str = "access.log",
+    policy: Policy | None = None,
+) -> ScanReport:
+    """The report of one scan of ``lines`` (text as UTF-8) written to ``name``, a newline each."""
+    path = tmp_path / name
+    data = (entry.encode() if isinstance(entry, str) else entry for entry in lines)
+    path.write_bytes(b"".join(entry + b"\n" for entry in data))
+    return scan_logs(path, policy=policy)
+
+
 # --- the uagate command run in-process: tests/test_cli*.py ---
 
 

@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from uagate._logline import shared_day
-from uagate.logscan import LogScanner, ScanReport
+from uagate.logscan import LogScanner
 from uagate.policy import Policy
 from uagate.testing import CHROME, IE11
 
 from .conftest import RunCli, scan_logs
+from .conftest import scan_lines as scan
 
 TIME = "[01/Nov/2026:10:20:30 +0000]"
 
@@ -33,13 +34,6 @@ TIME = "[01/Nov/2026:10:20:30 +0000]"
 def line(user_agent: str = CHROME, *, address: str = "203.0.113.7") -> str:
     """One plain combined line of ``address`` on 1 November 2026."""
     return f'{address} - - {TIME} "GET / HTTP/1.1" 200 512 "-" "{user_agent}"'
-
-
-def scan(tmp_path: Path, lines: list[str], *, name: str = "access.log") -> ScanReport:
-    """The report of one scan of ``lines`` written as a log."""
-    path = tmp_path / name
-    path.write_bytes("".join(f"{entry}\n" for entry in lines).encode())
-    return scan_logs(path)
 
 
 # --- a line counts the same whatever lines surround it ---
@@ -278,9 +272,7 @@ def test_json_lines_with_bytes_that_are_not_utf8_are_json_lines(tmp_path: Path) 
     record = '{"time": "2026-11-01T10:00:00+00:00", "remote_addr": "%s", "http_user_agent": "%s"}'
     odd = (record % ("203.0.113.9", "Mozilla/5.0 \udcff")).encode("utf-8", "surrogateescape")
     plain = [(record % (f"10.0.0.{n}", IE11 if n % 4 == 0 else CHROME)).encode() for n in range(40)]
-    path = tmp_path / "access.jsonl"
-    path.write_bytes(b"\n".join([odd] * 11 + plain) + b"\n")
-    report = scan_logs(path)
+    report = scan(tmp_path, [odd] * 11 + plain, name="access.jsonl")
     assert report.files[0].format == "jsonl"
     assert (report.requests, report.unreadable, report.gated) == (51, 0, 10)
 
@@ -296,9 +288,7 @@ def test_a_json_number_of_thousands_of_digits_leaves_the_record_counted(tmp_path
 
 def test_blank_lines_first_do_not_hide_fields_after_the_user_agent(tmp_path: Path) -> None:
     """Twenty blank lines, then lines with a field after the User-Agent: all read."""
-    path = tmp_path / "access.log"
-    path.write_text("\n" * 20 + f"{line(IE11)} 0.123\n" * 10, encoding="utf-8")
-    report = scan_logs(path)
+    report = scan(tmp_path, [""] * 20 + [f"{line(IE11)} 0.123"] * 10)
     assert (report.requests, report.unreadable, report.gated) == (10, 0, 10)
 
 
@@ -344,9 +334,7 @@ def test_gated_people_are_counted_apart_from_many_gated_bots(tmp_path: Path) -> 
     ie6 = "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)"
     bots = [line(bot, address=f"10.{n >> 16}.{n >> 8 & 255}.{n & 255}") for n in range(120_000)]
     people = [line(ie6, address=f"172.16.{n >> 8}.{n & 255}") for n in range(500)]
-    path = tmp_path / "access.log"
-    path.write_text("".join(f"{entry}\n" for entry in bots + people), encoding="utf-8")
-    report = scan_logs(path, policy=Policy(gate_bots=True))
+    report = scan(tmp_path, bots + people, policy=Policy(gate_bots=True))
     assert (report.gated, report.gated_bots, report.gated_people) == (120_500, 120_000, 500)
     assert report.people_visitors_exact is True
     assert (report.gated_people_visitors, report.gated_people_visitors_share) == (500, 1.0)
@@ -374,10 +362,8 @@ def test_a_log_compressed_in_a_way_it_does_not_open_is_an_error(
 
 def test_a_user_agent_that_names_the_columns_does_not_make_its_file_rows(tmp_path: Path) -> None:
     """One User-Agent a line, the first naming the columns: the lines after it are no rows."""
-    path = tmp_path / "agents.txt"
     first = "Mozilla/5.0 (X11; Linux x86_64),user_agent,requests"
-    path.write_text(f"{first}\n{CHROME}\nx,{IE11},999999\n{CHROME}\n", encoding="utf-8")
-    report = scan_logs(path)
+    report = scan(tmp_path, [first, CHROME, f"x,{IE11},999999", CHROME], name="agents.txt")
     assert report.files[0].format == "user-agent"
     assert (report.requests, report.gated) == (4, 1)
 
@@ -393,9 +379,7 @@ def test_a_header_after_many_blank_lines_is_a_header(tmp_path: Path) -> None:
 
 def test_a_user_agent_that_starts_like_bzip2_is_a_user_agent(tmp_path: Path) -> None:
     """bzip2's magic number is printable: text after it is no compressed data."""
-    path = tmp_path / "agents.txt"
-    path.write_text(f"BZh91AY&SY hello\n{IE11}\n", encoding="utf-8")
-    report = scan_logs(path)
+    report = scan(tmp_path, ["BZh91AY&SY hello", IE11], name="agents.txt")
     assert (report.files[0].format, report.requests, report.gated) == ("user-agent", 2, 1)
 
 
@@ -427,9 +411,7 @@ def test_a_json_log_with_a_requests_field_is_a_log(tmp_path: Path) -> None:
     record = '{{"time": "2026-11-01T10:00:00+00:00", "remote_addr": "10.0.0.{n}", '
     record += '"requests": {n}, "user_agent": "{ua}"}}'
     lines = [record.format(n=n, ua=IE11 if n % 2 else CHROME) for n in range(1, 11)]
-    path = tmp_path / "access.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = scan_logs(path)
+    report = scan(tmp_path, lines, name="access.jsonl")
     assert report.files[0].format == "jsonl"
     assert (report.requests, report.gated, report.visitors) == (10, 5, 10)
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from uagate._logline import _HEAD, _STATUS_PIECE, _plain_heads, unescape
-from uagate.logscan import LogScanner, ScanReport
+from uagate.logscan import LogScanner
 from uagate.policy import Policy
 from uagate.testing import CHROME, IE11
 
@@ -25,6 +25,7 @@ try:
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
 
+from .conftest import scan_lines as scan
 from .conftest import scan_logs, shape_problems
 
 TIME = "[01/Nov/2026:10:20:30 +0000]"
@@ -34,14 +35,6 @@ PATHS = {"block": "", "line by line": ' "0.004"'}
 def line(user_agent: str = CHROME, *, user: str = "-", time: str = TIME, after: str = "") -> str:
     """One combined line of 203.0.113.7 (``after``: what follows the User-Agent)."""
     return f'203.0.113.7 - {user} {time} "GET / HTTP/1.1" 200 512 "-" "{user_agent}"{after}'
-
-
-def scan(tmp_path: Path, lines: list[str] | list[bytes]) -> ScanReport:
-    """The report of one scan of ``lines`` written as a log."""
-    path = tmp_path / "access.log"
-    data = [entry.encode() if isinstance(entry, str) else entry for entry in lines]
-    path.write_bytes(b"\n".join(data) + b"\n")
-    return scan_logs(path)
 
 
 @pytest.mark.parametrize("after", PATHS.values(), ids=PATHS.keys())
