@@ -612,11 +612,8 @@ class LogScanner:
     def _user_agents(self, block: bytes, summary: FileSummary) -> None:
         lines = block.split(b"\n")
         summary.lines += len(lines) - lines.count(b"") - lines.count(b"\r")
-        pending = self._pending_lines
-        pending.update(lines)
-        self._pending_bytes += len(block)
-        if len(pending) > _PENDING or self._pending_bytes > _PENDING_BYTES:
-            self._flush()
+        self._pending_lines.update(lines)
+        self._waiting(len(self._pending_lines), block)
 
     def _pend(self, pairs: Iterable[tuple[bytes, bytes]], day: bytes, block: bytes) -> None:
         """Count (address, tail) ``pairs`` of ``day`` read from ``block``.
@@ -627,10 +624,13 @@ class LogScanner:
         if day != self._pending_day:
             self._flush()
             self._pending_day = day
-        pending = self._pending_pairs
-        pending.update(pairs)
+        self._pending_pairs.update(pairs)
+        self._waiting(len(self._pending_pairs), block)
+
+    def _waiting(self, count: int, block: bytes) -> None:
+        """Decide the pending values once ``count`` of them, or their blocks' bytes, are many."""
         self._pending_bytes += len(block)
-        if len(pending) > _PENDING or self._pending_bytes > _PENDING_BYTES:
+        if count > _PENDING or self._pending_bytes > _PENDING_BYTES:
             self._flush()
 
     def _flush(self) -> None:
